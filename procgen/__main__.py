@@ -1,0 +1,5 @@
+"""``python -m procgen`` is the ``procgen`` command."""
+
+from procgen.cli import main
+
+raise SystemExit(main())

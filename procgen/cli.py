@@ -1,0 +1,196 @@
+"""The ``procgen`` command line.
+
+Every failure the user can cause ends with exit code 2 and one line, ``procgen: error: ...``; an
+asset that fails ``procgen validate`` ends with exit code 1 and one line per failure. Heavy modules
+are imported inside the commands, so ``procgen --help`` starts without numpy, scipy or torch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+ASSET_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line, not a usage block and a line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"procgen: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="procgen", description="Generate game levels as schema-valid assets.")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    make = commands.add_parser("level", help="generate one level", description="Generate a level.")
+    make.add_argument("--seed", type=int, help="random seed (default: fresh, recorded in meta)")
+    make.add_argument("--width", type=int, default=32, help="tiles across (8-512, default 32)")
+    make.add_argument("--height", type=int, default=32, help="tiles down (8-512, default 32)")
+    make.add_argument("--style", help="dungeon, cave, overworld, or a plugin's style")
+    make.add_argument("--difficulty", type=float, default=0.5, help="0 to 1 (default 0.5)")
+    make.add_argument("--generator", help="a registered generator name (see `procgen list`)")
+    make.add_argument(
+        "-o",
+        "--out",
+        type=Path,
+        help="file to write: .json .yaml .yml .tmj .png (default: JSON to stdout)",
+    )
+
+    check = commands.add_parser(
+        "validate",
+        help="validate asset files or folders",
+        description="Check assets against procgen's JSON Schemas.",
+    )
+    check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+
+    commands.add_parser("list", help="list registered generators and styles")
+
+    pack = commands.add_parser(
+        "pack",
+        help="write a sample asset pack",
+        description="Write a sample asset pack with a manifest.",
+    )
+    pack.add_argument(
+        "-o",
+        "--out",
+        type=Path,
+        default=Path("procgen-pack"),
+        help="pack folder (default: ./procgen-pack)",
+    )
+    pack.add_argument("--seed", type=int, default=1, help="pack seed (default 1)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from procgen.errors import ProcgenError
+
+    try:
+        if args.version:
+            from procgen import __version__
+
+            print(f"procgen-assets {__version__}")
+            return 0
+        if args.command == "level":
+            return _level(args)
+        if args.command == "validate":
+            return _validate(args.paths)
+        if args.command == "list":
+            return _list()
+        if args.command == "pack":
+            return _pack(args)
+        parser.print_help()
+        return EXIT_USAGE
+    except ProcgenError as error:
+        print(f"procgen: error: {_one_line(str(error))}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _level(args: argparse.Namespace) -> int:
+    import procgen
+
+    made = procgen.level(
+        seed=args.seed,
+        width=args.width,
+        height=args.height,
+        style=args.style,
+        difficulty=args.difficulty,
+        generator=args.generator,
+    )
+    if args.out is None:
+        sys.stdout.write(made.to_json())
+        return 0
+    made.save(args.out)
+    stats = made.meta["stats"]
+    print(
+        f"wrote {args.out}: {made.width}x{made.height} {made.meta['params']['style']} "
+        f"(seed {made.meta['seed']}, path {stats['path_length']}, "
+        f"{len(made.of_kind('enemy'))} enemies)"
+    )
+    return 0
+
+
+def _validate(paths: Sequence[Path]) -> int:
+    from procgen.assets import validate
+    from procgen.errors import AssetFormatError, AssetValidationError, ProcgenError
+
+    missing = [str(path) for path in paths if not path.exists()]
+    if missing:
+        raise ProcgenError(f"no such file or folder: {', '.join(missing)}")
+    failures = checked = 0
+    for path in _asset_files(paths):
+        checked += 1
+        try:
+            kind = validate(path)
+        except AssetValidationError as error:
+            failures += 1
+            for pointer, message in error.problems:
+                print(f"{path}: {pointer or '/'}: {_one_line(message)}")
+        except AssetFormatError as error:
+            failures += 1
+            print(_one_line(str(error)))
+        else:
+            print(f"{path}: ok ({kind})")
+    if checked == 0:
+        raise ProcgenError("no .json, .yaml or .yml files found")
+    print(f"{checked - failures} valid, {failures} invalid", file=sys.stderr)
+    return EXIT_INVALID if failures else 0
+
+
+def _asset_files(paths: Sequence[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in ASSET_SUFFIXES)
+        else:
+            yield path
+
+
+def _list() -> int:
+    import warnings
+
+    from procgen import generators
+    from procgen.errors import ProcgenError
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # broken plugins get their own row below
+        defaults = {style: generators.for_style(style).name for style in generators.styles()}
+    print(f"{'generator':<14}{'version':<10}{'styles':<24}{'default for':<18}from")
+    for name, point in generators.available().items():
+        source = point.dist.name if point.dist else point.value
+        try:
+            generator = generators.load(name)
+        except ProcgenError as error:
+            print(f"{name:<14}{'-':<10}{'(failed to load)':<24}{'-':<18}{source}: {error}")
+            continue
+        default_for = ", ".join(s for s, g in defaults.items() if g == name) or "-"
+        print(
+            f"{name:<14}{generator.version:<10}{', '.join(generator.styles):<24}"
+            f"{default_for:<18}{source}"
+        )
+    return 0
+
+
+def _pack(args: argparse.Namespace) -> int:
+    from procgen.pack import MANIFEST, write_pack
+
+    assets = write_pack(args.out, seed=args.seed)
+    print(f"wrote {args.out}/ ({len(assets) + 1} files):")
+    for asset in assets:
+        print(f"  {asset.path:<34} {asset.kind:<10} {asset.summary}")
+    print(f"  {MANIFEST:<34} {'pack':<10} lists every file with its sha256")
+    return 0
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

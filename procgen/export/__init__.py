@@ -1,0 +1,1 @@
+"""Export levels as pictures and Tiled maps, using art that procgen draws itself."""

@@ -1,0 +1,16 @@
+"""Hypothesis strategies shared by the tests."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+STYLES = ("dungeon", "cave", "overworld")
+
+seeds = st.integers(min_value=0, max_value=2**32 - 1)
+sizes = st.integers(min_value=8, max_value=64)
+difficulties = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
+styles = st.sampled_from(STYLES)
+
+level_requests = st.fixed_dictionaries(
+    {"seed": seeds, "width": sizes, "height": sizes, "style": styles, "difficulty": difficulties}
+)
