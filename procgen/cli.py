@@ -1,7 +1,8 @@
 """The ``procgen`` command line.
 
-Every failure the user can cause ends with exit code 2 and one line, ``procgen: error: ...``; an
-asset that fails ``procgen validate`` ends with exit code 1 and one line per failure. Heavy modules
+Every failure the user can cause ends with exit code 2 and one line, ``procgen: error: ...``.
+``procgen validate`` prints one line per failure and exits 1 when an asset breaks its schema, 2
+when a file cannot be read at all (corrupt, hostile, not UTF-8): scripts can tell them apart. Heavy modules
 are imported inside the commands, so ``procgen --help`` starts without numpy, scipy or torch.
 """
 
@@ -128,24 +129,27 @@ def _validate(paths: Sequence[Path]) -> int:
     missing = [str(path) for path in paths if not path.exists()]
     if missing:
         raise ProcgenError(f"no such file or folder: {', '.join(missing)}")
-    failures = checked = 0
+    invalid = unreadable = checked = 0
     for path in _asset_files(paths):
         checked += 1
         try:
             kind = validate(path)
         except AssetValidationError as error:
-            failures += 1
+            invalid += 1
             for pointer, message in error.problems:
                 print(f"{path}: {pointer or '/'}: {_one_line(message)}")
         except AssetFormatError as error:
-            failures += 1
+            unreadable += 1
             print(_one_line(str(error)))
         else:
             print(f"{path}: ok ({kind})")
     if checked == 0:
         raise ProcgenError("no .json, .yaml or .yml files found")
-    print(f"{checked - failures} valid, {failures} invalid", file=sys.stderr)
-    return EXIT_INVALID if failures else 0
+    valid = checked - invalid - unreadable
+    print(f"{valid} valid, {invalid} invalid, {unreadable} unreadable", file=sys.stderr)
+    if unreadable:
+        return EXIT_USAGE
+    return EXIT_INVALID if invalid else 0
 
 
 def _asset_files(paths: Sequence[Path]) -> Iterator[Path]:

@@ -106,30 +106,36 @@ class TestValidateCommand:
     def test_invalid_files_exit_1_with_a_line_per_failure(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """Each invalid file gets one line naming the file and the JSON pointer; exit 1."""
-        main(
-            [
-                "level",
-                "--seed",
-                "1",
-                "--width",
-                "16",
-                "--height",
-                "16",
-                "-o",
-                str(tmp_path / "good.json"),
-            ]
-        )
-        document = json.loads((tmp_path / "good.json").read_text())
+        """Each schema-invalid file gets a line naming the file and the JSON pointer; exit 1."""
+        good = tmp_path / "good.json"
+        main(["level", "--seed", "1", "--width", "16", "--height", "16", "-o", str(good)])
+        document = json.loads(good.read_text())
         document["width"] = -3
+        document["entities"][0]["kind"] = "dragon"
         (tmp_path / "bad.json").write_text(json.dumps(document))
-        (tmp_path / "corrupt.yaml").write_text("tiles: [\n")
         capsys.readouterr()
         assert main(["validate", str(tmp_path)]) == 1
         out = capsys.readouterr().out.splitlines()
         assert f"{tmp_path / 'bad.json'}: /width: -3 is less than the minimum of 1" in out
-        assert any(line.startswith(f"{tmp_path / 'corrupt.yaml'}: invalid YAML") for line in out)
+        assert any(line.startswith(f"{tmp_path / 'bad.json'}: /entities/0/kind:") for line in out)
         assert sum(": ok (level)" in line for line in out) == 1
+
+    @pytest.mark.parametrize(
+        ("name", "content"),
+        [
+            ("corrupt.yaml", "tiles: [\n"),
+            ("bomb.yaml", "a: &a [x, x]\nb: [*a, *a]\n"),
+            ("corrupt.json", '{"width": '),
+        ],
+    )
+    def test_unreadable_files_exit_2(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: str
+    ) -> None:
+        """A corrupt or hostile file is bad input: one line naming it, exit 2."""
+        (tmp_path / name).write_text(content)
+        assert main(["validate", str(tmp_path / name)]) == 2
+        (line,) = capsys.readouterr().out.splitlines()
+        assert line.startswith(f"{tmp_path / name}: ")
 
 
 class TestListAndHelp:
