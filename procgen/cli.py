@@ -2,8 +2,9 @@
 
 Every failure the user can cause ends with exit code 2 and one line, ``procgen: error: ...``.
 ``procgen validate`` prints one line per failure and exits 1 when an asset breaks its schema, 2
-when a file cannot be read at all (corrupt, hostile, not UTF-8): scripts can tell them apart. Heavy modules
-are imported inside the commands, so ``procgen --help`` starts without numpy, scipy or torch.
+when a file cannot be read at all (corrupt, hostile, not UTF-8): scripts can tell them apart.
+Heavy modules are imported inside the commands, so ``procgen --help`` starts without numpy,
+scipy or torch.
 """
 
 from __future__ import annotations
