@@ -1,8 +1,10 @@
 """How fast procgen makes levels: median milliseconds per level, solver and stats included.
 
-Prints one table: each built-in generator at 32x32, 64x64 and 128x128 (median over --repeats
-seeds after one warm-up), then the cold start of `procgen --help` against a bare `python -c pass`
-run in the same process, so the ratio survives a noisy shared machine.
+Prints: each built-in generator (the learned ``tiles`` model and the classical ones) at 32x32,
+64x64 and 128x128 (median over --repeats seeds after one warm-up); batched 32x32 levels per
+second through ``procgen.level_batch``; and cold starts (``procgen --help``, ``import procgen``
+plus a first learned level) against a bare ``python -c pass`` run in the same process, so the
+ratios survive a noisy shared machine.
 
     python bench/level_speed.py [--repeats 30]
 """
@@ -17,19 +19,29 @@ import time
 
 import procgen
 
-STYLES = ("dungeon", "cave", "overworld")
+GENERATORS = {"tiles": 100.0, "dungeon": 20.0, "cave": 20.0, "overworld": 20.0}  # 64x64 budgets
 SIZES = (32, 64, 128)
-BUDGET_64_MS = 20.0
 
 
-def median_ms(style: str, size: int, repeats: int) -> float:
-    procgen.level(seed=0, width=size, height=size, style=style)  # warm caches and imports
+def median_ms(generator: str, size: int, repeats: int) -> float:
+    procgen.level(seed=0, width=size, height=size, generator=generator)  # warm caches, imports
     times = []
     for seed in range(1, repeats + 1):
         start = time.perf_counter()
-        procgen.level(seed=seed, width=size, height=size, style=style)
+        procgen.level(seed=seed, width=size, height=size, generator=generator)
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
+
+
+def batch_rate(count: int, rounds: int = 3) -> float:
+    """Median levels per second of level_batch(count) at 32x32 with the learned model."""
+    procgen.level_batch(8, seed=0, width=32, height=32, generator="tiles")
+    rates = []
+    for seed in range(1, rounds + 1):
+        start = time.perf_counter()
+        procgen.level_batch(count, seed=seed, width=32, height=32, generator="tiles")
+        rates.append(count / (time.perf_counter() - start))
+    return statistics.median(rates)
 
 
 def cold_start_ms(command: list[str], repeats: int) -> float:
@@ -48,17 +60,23 @@ def main() -> None:
 
     print(f"median ms per level over {repeats} seeds (difficulty 0.5, solver and stats included)")
     print(f"{'generator':<12}" + "".join(f"{f'{s}x{s}':>10}" for s in SIZES) + "   64x64 budget")
-    for style in STYLES:
-        cells = {size: median_ms(style, size, repeats) for size in SIZES}
-        verdict = "ok" if cells[64] <= BUDGET_64_MS else "OVER"
+    for generator, budget in GENERATORS.items():
+        cells = {size: median_ms(generator, size, repeats) for size in SIZES}
+        verdict = "ok" if cells[64] <= budget else "OVER"
         print(
-            f"{style:<12}"
+            f"{generator:<12}"
             + "".join(f"{cells[s]:>10.1f}" for s in SIZES)
-            + f"   {verdict} (<= {BUDGET_64_MS:.0f} ms)"
+            + f"   {verdict} (<= {budget:.0f} ms)"
         )
+    rate = batch_rate(256)
+    verdict = "ok" if rate >= 100 else "UNDER"
+    print(f"\nlevel_batch(256), 32x32, learned: {rate:.0f} levels/s ({verdict}, >= 100)")
 
     bare = cold_start_ms([sys.executable, "-c", "pass"], 10)
     helped = cold_start_ms([sys.executable, "-m", "procgen", "--help"], 10)
+    first = cold_start_ms(
+        [sys.executable, "-c", "import procgen; procgen.level(seed=1, width=32, height=32)"], 5
+    )
     imports_torch = subprocess.run(
         [
             sys.executable,
@@ -75,6 +93,10 @@ def main() -> None:
     print(f"{'cold start (median of 10)':<34}{'ms':>8}{'x bare python':>15}")
     print(f"{'python -c pass':<34}{bare:>8.0f}{1.0:>15.1f}")
     print(f"{'python -m procgen --help':<34}{helped:>8.0f}{helped / bare:>15.1f}")
+    print(
+        f"{'import procgen + first level':<34}{first:>8.0f}{first / bare:>15.1f}"
+        f"   ({'ok' if first < 3000 else 'OVER'}, < 3000 ms; learned model, torch included)"
+    )
     print(f"procgen --help imports torch: {imports_torch}")
 
 

@@ -1,4 +1,4 @@
-"""Draw the README's pictures with procgen's own Level.save(): one level per built-in style.
+"""Draw the README's pictures with procgen's own Level.save(): one learned level per style.
 
     python bench/readme_figures.py
 

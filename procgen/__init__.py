@@ -27,7 +27,7 @@ from procgen.errors import (
 
 if TYPE_CHECKING:
     from procgen.assets import load, validate
-    from procgen.generation import level
+    from procgen.generation import level, level_batch
     from procgen.levels import Entity, Level
     from procgen.tiles import Tileset, TileType
 
@@ -38,6 +38,7 @@ except PackageNotFoundError:  # running from a checkout that was never installed
 
 _LAZY = {
     "level": "procgen.generation",
+    "level_batch": "procgen.generation",
     "load": "procgen.assets",
     "validate": "procgen.assets",
     "Entity": "procgen.levels",
@@ -60,6 +61,7 @@ __all__ = [
     "UnknownNameError",
     "__version__",
     "level",
+    "level_batch",
     "load",
     "validate",
 ]

@@ -33,13 +33,15 @@ def read_document(path: str | Path) -> Any:
     path = Path(path)
     if not path.is_file():
         raise AssetFormatError(f"{path}: no such file")
-    if path.stat().st_size > MAX_DOCUMENT_BYTES:
-        raise AssetFormatError(f"{path}: larger than {MAX_DOCUMENT_BYTES // 2**20} MiB")
     try:
+        if path.stat().st_size > MAX_DOCUMENT_BYTES:
+            raise AssetFormatError(f"{path}: larger than {MAX_DOCUMENT_BYTES // 2**20} MiB")
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as error:
         reason = f"{error.reason} at byte {error.start}"
         raise AssetFormatError(f"{path}: not UTF-8 text ({reason})") from None
+    except OSError as error:
+        raise AssetFormatError(f"{path}: cannot be read ({error.strerror})") from None
     suffix = path.suffix.lower()
     if suffix in (".json", ".tmj"):
         return parse_json(text, str(path))
@@ -142,7 +144,18 @@ def validate(document_or_path: Mapping[str, Any] | str | Path) -> str:
     return check(document_or_path)
 
 
+def check_destination(path: Path) -> None:
+    """Refuse, before any work is done, a path procgen could not save a level to."""
+    if path.suffix.lower() not in LEVEL_FORMATS:
+        formats = ", ".join(LEVEL_FORMATS)
+        shown = path.suffix or "(none)"
+        raise ExportError(f"{path}: unknown format {shown!r}; use one of {formats}")
+    if not path.parent.is_dir():
+        raise ExportError(f"{path}: folder {path.parent} does not exist")
+
+
 def save_level(level: Level, path: Path) -> Path:
+    check_destination(path)
     suffix = path.suffix.lower()
     files: dict[Path, bytes]
     if suffix == ".json":
@@ -153,7 +166,7 @@ def save_level(level: Level, path: Path) -> Path:
         from procgen.export.image import png_bytes, render_level
 
         files = {path: png_bytes(render_level(level))}
-    elif suffix == ".tmj":
+    else:  # .tmj, the only format left after check_destination
         from procgen.export.image import png_bytes, tileset_image
         from procgen.export.tiled import tmj_text
 
@@ -162,9 +175,6 @@ def save_level(level: Level, path: Path) -> Path:
             path: tmj_text(level, image.name).encode("utf-8"),
             image: png_bytes(tileset_image(level.tileset)),
         }
-    else:
-        formats = ", ".join(LEVEL_FORMATS)
-        raise ExportError(f"{path}: unknown format {suffix or '(none)'!r}; use one of {formats}")
     write_files(files)
     return path
 

@@ -39,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
     make.add_argument("--style", help="dungeon, cave, overworld, or a plugin's style")
     make.add_argument("--difficulty", type=float, default=0.5, help="0 to 1 (default 0.5)")
     make.add_argument("--generator", help="a registered generator name (see `procgen list`)")
+    make.add_argument("--model", type=Path, help="your own tile model (.safetensors)")
+    make.add_argument(
+        "--locked", type=Path, help="inpaint: a text grid whose --unknown cells are filled in"
+    )
+    make.add_argument("--unknown", default="?", help="the unknown-cell character (default ?)")
     make.add_argument(
         "-o",
         "--out",
@@ -54,6 +59,48 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
 
     commands.add_parser("list", help="list registered generators and styles")
+
+    train = commands.add_parser("train", help="train a learned model on your own examples")
+    models = train.add_subparsers(
+        dest="model", metavar="MODEL", parser_class=_Parser, required=True
+    )
+    tiles = models.add_parser(
+        "tiles",
+        help="the tile-map model, on a folder of levels",
+        description="Train the tile-map model on a folder of levels: "
+        "procgen JSON/YAML, Tiled .tmj, or text grids with a legend.",
+    )
+    tiles.add_argument("--data", type=Path, required=True, help="folder of levels (<style>/...)")
+    tiles.add_argument("--out", type=Path, required=True, help="weights to write (.safetensors)")
+    tiles.add_argument(
+        "--legend", type=Path, help="legend for text grids (default DATA/legend.json)"
+    )
+    budget = tiles.add_mutually_exclusive_group()
+    budget.add_argument("--steps", type=int, help="optimiser steps")
+    budget.add_argument("--minutes", type=float, help="wall-clock minutes (default 5)")
+    tiles.add_argument("--seed", type=int, default=0, help="training seed (default 0)")
+    tiles.add_argument(
+        "--augment",
+        choices=("flips", "mirror", "none"),
+        default="flips",
+        help="flips for top-down maps (default), mirror or none for side views",
+    )
+    tiles.add_argument(
+        "--resume", action="store_true", help="continue from the checkpoint beside --out"
+    )
+
+    evaluate = commands.add_parser(
+        "eval",
+        help="measure a tile model against reference levels",
+        description="Tile-pattern KL, novelty, diversity, playability and repair rate of a tile "
+        "model's levels, per style, against reference levels it never trained on.",
+    )
+    evaluate.add_argument("--model", type=Path, required=True, help="weights (.safetensors)")
+    evaluate.add_argument("--data", type=Path, required=True, help="reference levels (<style>/...)")
+    evaluate.add_argument("--legend", type=Path, help="legend for text grids in --data and --train")
+    evaluate.add_argument("--train", type=Path, help="the training levels, for novelty")
+    evaluate.add_argument("--samples", type=int, help="levels per style (default 2 per reference)")
+    evaluate.add_argument("--seed", type=int, default=0, help="first seed (default 0)")
 
     pack = commands.add_parser(
         "pack",
@@ -88,6 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args.paths)
         if args.command == "list":
             return _list()
+        if args.command == "train":
+            return _train_tiles(args)
+        if args.command == "eval":
+            return _evaluate(args)
         if args.command == "pack":
             return _pack(args)
         parser.print_help()
@@ -101,7 +152,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _level(args: argparse.Namespace) -> int:
     import procgen
+    from procgen.assets import check_destination
 
+    if args.out is not None:
+        check_destination(args.out)  # before minutes of work, not after
+    locked = None
+    if args.locked is not None:
+        if not args.locked.is_file():
+            raise procgen.AssetFormatError(f"{args.locked}: no such file")
+        locked = args.locked.read_text("utf-8", errors="replace").splitlines()
     made = procgen.level(
         seed=args.seed,
         width=args.width,
@@ -109,6 +168,9 @@ def _level(args: argparse.Namespace) -> int:
         style=args.style,
         difficulty=args.difficulty,
         generator=args.generator,
+        model=args.model,
+        locked=locked,
+        unknown=args.unknown,
     )
     if args.out is None:
         sys.stdout.write(made.to_json())
@@ -159,6 +221,50 @@ def _asset_files(paths: Sequence[Path]) -> Iterator[Path]:
             yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in ASSET_SUFFIXES)
         else:
             yield path
+
+
+def _train_tiles(args: argparse.Namespace) -> int:
+    from procgen.models.tiles import train_tiles
+
+    minutes = args.minutes if args.steps is not None or args.minutes is not None else 5.0
+    report = train_tiles(
+        args.data,
+        args.out,
+        legend=args.legend,
+        steps=args.steps,
+        minutes=minutes,
+        seed=args.seed,
+        augment=args.augment,
+        resume=args.resume,
+    )
+    loss = f"{report.losses[-1]:.3f}" if report.losses else "n/a"
+    size = report.path.stat().st_size / 1024
+    print(
+        f"trained on {report.levels} levels ({', '.join(report.styles)}) for {report.steps} "
+        f"steps in {report.seconds:.0f} s; final loss {loss}"
+    )
+    print(f"wrote {report.path} ({size:.0f} KiB, {report.parameters:,} parameters)")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from procgen.corpus import read_corpus
+    from procgen.errors import InvalidParameterError
+    from procgen.evaluation import evaluate_model, table
+
+    if args.samples is not None and args.samples < 1:
+        raise InvalidParameterError(f"--samples must be at least 1, got {args.samples}")
+    reference = read_corpus(args.data, args.legend)
+    training = read_corpus(args.train, args.legend) if args.train else None
+    reports = evaluate_model(args.model, reference, training, samples=args.samples, seed=args.seed)
+    if not reports:
+        raise InvalidParameterError(f"{args.data} has no style the model knows")
+    print(table(reports))
+    print(
+        "P = reference levels, Q = generated; KL smoothed with eps 1e-7 (Lucas & Volz 2019); "
+        "nov = normalised Hamming distance to the nearest training level"
+    )
+    return 0
 
 
 def _list() -> int:

@@ -1,4 +1,5 @@
-"""``procgen.level()``: check the request, run a generator, guarantee a playable level.
+"""``procgen.level()`` and ``procgen.level_batch()``: check the request, run a generator,
+guarantee playable levels.
 
 Each attempt draws from its own random stream, ``SeedSequence([seed, attempt])``, so a level depends
 only on its inputs and never on what ran before it in the process. A draft that breaks the
@@ -10,15 +11,17 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Sequence
 from dataclasses import replace
 from numbers import Integral, Real
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from procgen import generators
 from procgen.errors import GenerationError, InvalidParameterError, UnknownNameError
-from procgen.generators.base import Draft, Generator, LevelRequest
+from procgen.generators.base import Draft, Generator, LevelRequest, RejectDraft
 from procgen.levels import Level
 from procgen.metrics import level_stats
 from procgen.placement import PlacementError, populate
@@ -26,6 +29,7 @@ from procgen.solver import solve
 
 MIN_SIZE, MAX_SIZE = 8, 512
 MAX_ATTEMPTS = 32
+MAX_BATCH = 10_000
 DEFAULT_STYLE = "dungeon"
 
 
@@ -37,12 +41,20 @@ def level(
     style: str | None = None,
     difficulty: float = 0.5,
     generator: str | None = None,
+    model: str | Path | None = None,
+    locked: Sequence[str] | None = None,
+    unknown: str = "?",
 ) -> Level:
     """Generate a playable level.
 
-    ``style`` picks the default generator for that style; ``generator`` names one explicitly.
-    ``difficulty`` in [0, 1] raises enemy and hazard density and path length. With ``seed=None``
-    a fresh seed is drawn and recorded in ``meta.seed``, so any level can be made again.
+    ``style`` picks the default generator for that style; ``generator`` names one explicitly;
+    ``model`` uses your own trained tile model (a ``.safetensors`` file from ``procgen train
+    tiles``). ``difficulty`` in [0, 1] raises enemy and hazard density and path length. With
+    ``seed=None`` a fresh seed is drawn and recorded in ``meta.seed``, so any level can be made
+    again.
+
+    ``locked`` inpaints: rows of tiles, ``unknown`` marking the cells to fill; its size is the
+    level's size and every other tile is kept as given.
 
     >>> import procgen
     >>> a = procgen.level(seed=7, width=24, height=16, style="cave")
@@ -51,48 +63,164 @@ def level(
     >>> a.to_json() == procgen.level(seed=7, width=24, height=16, style="cave").to_json()
     True
     """
-    width = _size("width", width)
-    height = _size("height", height)
-    difficulty = _difficulty(difficulty)
-    seed = _seed(seed)
-    chosen, style = _resolve(style, generator)
-    request = LevelRequest(width=width, height=height, style=style, difficulty=difficulty)
+    template = None
+    if locked is not None:
+        template = _locked_grid(locked, unknown)
+        height, width = template.shape
+    chosen, request = _prepare(
+        width=width,
+        height=height,
+        style=style,
+        difficulty=difficulty,
+        generator=generator,
+        model=model,
+        template=template,
+    )
+    return _generate(chosen, request, _seed(seed))
 
-    for attempt in range(1, MAX_ATTEMPTS + 1):
-        rng = np.random.default_rng(np.random.SeedSequence([seed, attempt]))
-        draft = chosen.generate(request, rng)
-        _check_draft(chosen, draft, request)
-        entities = draft.entities
-        if not entities:
-            try:
-                entities = tuple(populate(draft.grid, draft.tileset, difficulty, rng))
-            except PlacementError:
-                continue
-        candidate = Level.from_grid(draft.grid, draft.tileset, entities)
-        solution = solve(candidate)
-        if solution.playable:
-            params: dict[str, Any] = {
-                "width": width,
-                "height": height,
-                "style": style,
-                "difficulty": difficulty,
-                **draft.params,
-            }
-            meta = {
-                "generator": {"name": chosen.name, "version": chosen.version},
-                "seed": seed,
-                "params": params,
-                "attempts": attempt,
-                "stats": level_stats(candidate, solution),
-            }
-            return replace(candidate, meta=meta)
+
+def level_batch(
+    count: int,
+    seed: int | None = None,
+    *,
+    width: int = 32,
+    height: int = 32,
+    style: str | None = None,
+    difficulty: float = 0.5,
+    generator: str | None = None,
+    model: str | Path | None = None,
+) -> list[Level]:
+    """Generate ``count`` playable levels at once: batched through the network when the generator
+    supports it (the learned model does), so many small levels cost far less than one by one.
+
+    Level ``i`` gets the seed ``SeedSequence([seed, i])`` draws (recorded in its ``meta.seed``);
+    the same ``count``, ``seed`` and parameters give byte-identical levels.
+
+    >>> import procgen
+    >>> batch = procgen.level_batch(3, seed=1, width=16, height=16, generator="cave")
+    >>> [lv.meta["seed"] for lv in batch] == [lv.meta["seed"] for lv in procgen.level_batch(
+    ...     3, seed=1, width=16, height=16, generator="cave")]
+    True
+    """
+    count = _integer("count", count, 1, MAX_BATCH)
+    chosen, request = _prepare(
+        width=width,
+        height=height,
+        style=style,
+        difficulty=difficulty,
+        generator=generator,
+        model=model,
+        template=None,
+    )
+    root = _seed(seed)
+    seeds = [int(np.random.SeedSequence([root, i]).generate_state(1)[0]) for i in range(count)]
+    batch = getattr(chosen, "generate_batch", None)
+    if batch is None:
+        return [_generate(chosen, request, s) for s in seeds]
+    rngs = [_rng(s, 1) for s in seeds]
+    drafts: list[Draft | None] = batch(request, rngs)
+    made = []
+    for s, rng, draft in zip(seeds, rngs, drafts, strict=True):
+        first = None
+        if draft is not None:
+            first = _attempt(chosen, request, s, attempt=1, rng=rng, draft=draft)
+        made.append(first or _generate(chosen, request, s, first_attempt=2))
+    return made
+
+
+def _prepare(
+    *,
+    width: int,
+    height: int,
+    style: str | None,
+    difficulty: float,
+    generator: str | None,
+    model: str | Path | None,
+    template: np.ndarray | None,
+) -> tuple[Generator, LevelRequest]:
+    width = _integer("width", width, MIN_SIZE, MAX_SIZE)
+    height = _integer("height", height, MIN_SIZE, MAX_SIZE)
+    difficulty = _difficulty(difficulty)
+    chosen, style = _resolve(style, generator, model)
+    if template is not None and not getattr(chosen, "can_inpaint", False):
+        raise InvalidParameterError(f"generator {chosen.name!r} cannot inpaint locked tiles")
+    return chosen, LevelRequest(width, height, style, difficulty, locked=template)
+
+
+def _rng(seed: int, attempt: int) -> np.random.Generator:
+    """Each attempt draws from its own stream, so a level never depends on what ran before."""
+    return np.random.default_rng(np.random.SeedSequence([seed, attempt]))
+
+
+def _generate(chosen: Generator, request: LevelRequest, seed: int, first_attempt: int = 1) -> Level:
+    for attempt in range(first_attempt, MAX_ATTEMPTS + 1):
+        rng = _rng(seed, attempt)
+        try:
+            draft = chosen.generate(request, rng)
+        except RejectDraft:
+            continue
+        made = _attempt(chosen, request, seed, attempt=attempt, rng=rng, draft=draft)
+        if made is not None:
+            return made
     raise GenerationError(
-        f"generator {chosen.name!r} produced no playable {width}x{height} {style} level "
-        f"in {MAX_ATTEMPTS} attempts (seed {seed})"
+        f"generator {chosen.name!r} produced no playable {request.width}x{request.height} "
+        f"{request.style} level in {MAX_ATTEMPTS} attempts (seed {seed})"
     )
 
 
-def _resolve(style: str | None, name: str | None) -> tuple[Generator, str]:
+def _attempt(
+    chosen: Generator,
+    request: LevelRequest,
+    seed: int,
+    *,
+    attempt: int,
+    rng: np.random.Generator,
+    draft: Draft,
+) -> Level | None:
+    """Complete a draft into a level: entities, solving, provenance. None if it is unplayable."""
+    _check_draft(chosen, draft, request)
+    entities = draft.entities
+    if not entities:
+        try:
+            entities = tuple(populate(draft.grid, draft.tileset, request.difficulty, rng))
+        except PlacementError:
+            return None
+    candidate = Level.from_grid(draft.grid, draft.tileset, entities)
+    solution = solve(candidate)
+    if not solution.playable:
+        return None
+    params: dict[str, Any] = {
+        "width": request.width,
+        "height": request.height,
+        "style": request.style,
+        "difficulty": request.difficulty,
+        **draft.params,
+    }
+    meta = {
+        "generator": {"name": chosen.name, "version": chosen.version},
+        "seed": seed,
+        "params": params,
+        "attempts": attempt,
+        **draft.provenance,
+        "stats": level_stats(candidate, solution),
+    }
+    return replace(candidate, meta=meta)
+
+
+def _resolve(
+    style: str | None, name: str | None, model: str | Path | None
+) -> tuple[Generator, str]:
+    if model is not None:
+        if name is not None:
+            raise InvalidParameterError("give either a generator or a model, not both")
+        from procgen.generators.learned import LearnedTileGenerator
+
+        chosen: Generator = LearnedTileGenerator.from_file(Path(model))
+        style = style or chosen.styles[0]
+        if style not in chosen.styles:
+            offered = ", ".join(chosen.styles)
+            raise UnknownNameError(f"model {model} has no style {style!r}; it offers {offered}")
+        return chosen, style
     if name is None:
         style = style or DEFAULT_STYLE
         return generators.for_style(style), style
@@ -102,6 +230,22 @@ def _resolve(style: str | None, name: str | None) -> tuple[Generator, str]:
         offered = ", ".join(chosen.styles)
         raise UnknownNameError(f"generator {name!r} has no style {style!r}; it offers {offered}")
     return chosen, style
+
+
+def _locked_grid(rows: Sequence[str], unknown: str) -> np.ndarray:
+    """Rows with ``unknown`` cells -> a grid of ASCII codes with 0 where the generator chooses."""
+    if isinstance(rows, str) or not rows or not all(isinstance(r, str) for r in rows):
+        raise InvalidParameterError("locked must be a non-empty list of row strings")
+    if len(unknown) != 1:
+        raise InvalidParameterError(f"unknown must be one character, got {unknown!r}")
+    if len({len(row) for row in rows}) != 1:
+        raise InvalidParameterError("locked rows must all have the same length")
+    text = "".join(rows)
+    if not text.isascii() or not text.isprintable():
+        raise InvalidParameterError("locked rows must be printable ASCII")
+    grid = np.frombuffer(text.encode("ascii"), dtype=np.uint8).reshape(len(rows), -1).copy()
+    grid[grid == ord(unknown)] = 0
+    return grid
 
 
 def _check_draft(chosen: Generator, draft: Draft, request: LevelRequest) -> None:
@@ -121,13 +265,13 @@ def _check_draft(chosen: Generator, draft: Draft, request: LevelRequest) -> None
         raise GenerationError(f"generator {chosen.name!r} broke its contract: {problem}")
 
 
-def _size(name: str, value: Any) -> int:
+def _integer(name: str, value: Any, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise InvalidParameterError(f"{name} must be an integer, got {value!r}")
-    size = int(value)
-    if not MIN_SIZE <= size <= MAX_SIZE:
-        raise InvalidParameterError(f"{name} must be from {MIN_SIZE} to {MAX_SIZE}, got {size}")
-    return size
+    number = int(value)
+    if not low <= number <= high:
+        raise InvalidParameterError(f"{name} must be from {low} to {high}, got {number}")
+    return number
 
 
 def _difficulty(value: Any) -> float:

@@ -82,7 +82,10 @@ def check(document: Any, source: str | None = None) -> str:
     """Validate a parsed document; return its kind or raise :class:`AssetValidationError`."""
     if not isinstance(document, Mapping):
         raise AssetValidationError([("", "a procgen asset is a JSON/YAML object")], source)
-    kind = kind_of(document)
+    try:
+        kind = kind_of(document)
+    except AssetFormatError as error:
+        raise AssetFormatError(f"{source}: {error}" if source else str(error)) from None
     # Most specific first: a bad entity kind matters more than the "exactly one spawn" it breaks.
     errors = sorted(
         validator(kind).iter_errors(document),

@@ -7,7 +7,7 @@ import math
 import pytest
 from hypothesis import given, settings
 from independent_solver import playable
-from strategies import STYLES, level_requests
+from strategies import STYLES, classical_requests, learned_requests
 
 import procgen
 from procgen.generation import MAX_SIZE, MIN_SIZE
@@ -31,6 +31,7 @@ class TestPublicSurface:
                 "UnknownNameError",
                 "__version__",
                 "level",
+                "level_batch",
                 "load",
                 "validate",
             ]
@@ -43,12 +44,15 @@ class TestPublicSurface:
             if isinstance(obj, type) and issubclass(obj, Exception):
                 assert issubclass(obj, procgen.ProcgenError)
 
-    def test_importing_procgen_does_not_import_torch(self) -> None:
-        """The classical generators, I/O and CLI work without paying torch's start-up cost."""
+    def test_classical_generators_do_not_import_torch(self) -> None:
+        """Classical generators, I/O and validation work without paying torch's start-up cost."""
         import subprocess
         import sys
 
-        code = "import sys, procgen; procgen.level(seed=1); print('torch' in sys.modules)"
+        code = (
+            "import sys, procgen; l = procgen.level(seed=1, generator='cave');"
+            " procgen.validate(l.to_dict()); print('torch' in sys.modules)"
+        )
         out = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         )
@@ -63,17 +67,26 @@ class TestGeneratedLevels:
         assert (made.width, made.height) == (40, 24)
         assert all(len(row) == 40 for row in made.tiles)
         assert made.meta["params"]["style"] == style
-        assert made.meta["generator"]["name"] == style
+        assert made.meta["generator"]["name"] == "tiles"  # the learned model serves every style
 
-    @given(level_requests)
+    @given(classical_requests)
     @settings(max_examples=60)
-    def test_every_level_is_valid_and_playable(self, request: dict[str, object]) -> None:
-        """Whatever the seed, size, style and difficulty, the level validates and can be solved."""
+    def test_every_classical_level_is_valid_and_playable(self, request: dict[str, object]) -> None:
+        """Whatever the seed, size, generator and difficulty, the level validates and solves."""
         made = procgen.level(**request)  # type: ignore[arg-type]
         document = made.to_dict()
         assert procgen.validate(document) == "level"
         assert playable(document)
         assert len(made.of_kind("spawn")) == len(made.of_kind("exit")) == 1
+
+    @given(learned_requests)
+    @settings(max_examples=25)
+    def test_every_learned_level_is_valid_and_playable(self, request: dict[str, object]) -> None:
+        """The learned model's levels validate and solve at every size, style and difficulty."""
+        made = procgen.level(**request)  # type: ignore[arg-type]
+        document = made.to_dict()
+        assert procgen.validate(document) == "level"
+        assert playable(document)
 
     def test_same_seed_gives_identical_assets(self) -> None:
         """Same seed and parameters give byte-identical JSON and YAML."""
@@ -109,6 +122,29 @@ class TestGeneratedLevels:
         assert 0 < meta["stats"]["walkable_fraction"] < 1
 
 
+class TestBatches:
+    def test_a_batch_holds_count_valid_playable_levels(self) -> None:
+        """level_batch(n) returns n schema-valid, playable levels with distinct seeds."""
+        batch = procgen.level_batch(6, seed=3, width=20, height=16, generator="dungeon")
+        assert len(batch) == 6
+        assert len({made.meta["seed"] for made in batch}) == 6
+        for made in batch:
+            assert procgen.validate(made.to_dict()) == "level"
+            assert playable(made.to_dict())
+
+    def test_same_call_gives_the_same_batch(self) -> None:
+        """The same count, seed and parameters give byte-identical levels."""
+        first = procgen.level_batch(4, seed=8, width=16, height=16, generator="overworld")
+        again = procgen.level_batch(4, seed=8, width=16, height=16, generator="overworld")
+        assert [a.to_json() for a in first] == [b.to_json() for b in again]
+
+    @pytest.mark.parametrize("count", [0, -1, 10_001, 2.5, True])
+    def test_count_must_be_a_sensible_integer(self, count: object) -> None:
+        """A batch of zero, negative, huge or fractional size is refused."""
+        with pytest.raises(procgen.InvalidParameterError, match="count must be"):
+            procgen.level_batch(count, seed=1)  # type: ignore[arg-type]
+
+
 class TestDifficulty:
     @pytest.mark.parametrize("style", STYLES)
     def test_harder_levels_have_more_enemies_and_longer_paths(self, style: str) -> None:
@@ -116,9 +152,9 @@ class TestDifficulty:
 
         def mean(stat: str, difficulty: float) -> float:
             values = [
-                procgen.level(seed=s, width=40, height=40, style=style, difficulty=difficulty).meta[
-                    "stats"
-                ][stat]
+                procgen.level(
+                    seed=s, width=40, height=40, generator=style, difficulty=difficulty
+                ).meta["stats"][stat]
                 for s in range(20)
             ]
             return sum(values) / len(values)
@@ -130,7 +166,7 @@ class TestDifficulty:
         """At high difficulty dungeons have locked doors, and each door's key exists."""
         doors = []
         for seed in range(10):
-            made = procgen.level(seed=seed, width=48, height=48, style="dungeon", difficulty=1.0)
+            made = procgen.level(seed=seed, width=48, height=48, generator="dungeon", difficulty=1)
             for door in made.of_kind("door"):
                 assert made.entity(door.key or "").kind == "key"
                 doors.append(door)

@@ -12,12 +12,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 CHECK = """
-import json, procgen
+import json, sys, procgen
 from procgen import generators, schemas
 where = str(schemas.schema_dir())
 assert "site-packages" in where and where.endswith("_schemas"), where
-level = procgen.level(seed=3, width=24, height=24, style="cave")
+level = procgen.level(seed=3, width=24, height=24, generator="cave")
 assert procgen.validate(json.loads(level.to_json())) == "level"
+assert generators.load("tiles").styles == ("cave", "dungeon", "overworld")  # header only
+assert "torch" not in sys.modules
 print(",".join(sorted(generators.available())))
 """
 
@@ -25,8 +27,9 @@ print(",".join(sorted(generators.available())))
 def runtime_requirements_without_torch() -> list[str]:
     """procgen-assets' own runtime requirements, minus torch.
 
-    torch is imported only by the learned models, never at import time; leaving it out keeps this
-    test to seconds (an unpinned torch resolves to a multi-GB CUDA build).
+    torch is imported only when a learned model draws, never at import time or to list models;
+    leaving it out keeps this test to seconds (an unpinned torch resolves to a multi-GB CUDA
+    build), and proves that claim.
     """
     found = [r for r in requires("procgen-assets") or [] if "extra ==" not in r]
     return [r for r in found if not r.startswith("torch")]
@@ -34,7 +37,7 @@ def runtime_requirements_without_torch() -> list[str]:
 
 @pytest.mark.slow
 def test_non_editable_wheel_install_finds_schemas_and_generators(tmp_path: Path) -> None:
-    """`pip install` of the built wheel into a fresh venv validates levels and lists generators."""
+    """`pip install` of the built wheel into a fresh venv finds schemas, generators and weights."""
     dist = tmp_path / "dist"
     subprocess.run(
         [
@@ -68,7 +71,7 @@ def test_non_editable_wheel_install_finds_schemas_and_generators(tmp_path: Path)
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["cave,dungeon,overworld"]
+    assert result.stdout.split() == ["cave,dungeon,overworld,tiles"]
     listing = subprocess.run(
         [str(venv / "bin" / "procgen"), "list"],
         cwd=tmp_path,

@@ -106,7 +106,7 @@ class TestMisbehavingPlugins:
     def test_broken_plugin_does_not_hide_working_styles(self, arena_plugin: Path) -> None:
         """One plugin that fails to import leaves every other style usable, with a warning."""
         with pytest.warns(RuntimeWarning, match="'missing' .* failed to load"):
-            assert procgen.level(seed=1, style="cave").meta["generator"]["name"] == "cave"
+            assert procgen.level(seed=1, style="cave").meta["params"]["style"] == "cave"
 
     def test_unloadable_plugin_is_a_procgen_error(self, arena_plugin: Path) -> None:
         """An entry point that does not import raises ProcgenError, not AttributeError."""

@@ -27,12 +27,17 @@ from procgen.tiles import Tileset
 
 @dataclass(frozen=True)
 class LevelRequest:
-    """What the caller asked for, already checked: sizes in range, difficulty in [0, 1]."""
+    """What the caller asked for, already checked: sizes in range, difficulty in [0, 1].
+
+    ``locked`` (inpainting) is a ``[y, x]`` grid of ASCII codes with 0 where the generator is free
+    to choose; only generators with ``can_inpaint = True`` receive one.
+    """
 
     width: int
     height: int
     style: str
     difficulty: float
+    locked: npt.NDArray[np.uint8] | None = None
 
 
 @dataclass(frozen=True)
@@ -40,13 +45,19 @@ class Draft:
     """A generator's output: a ``[y, x]`` grid of ASCII codes drawn from ``tileset``.
 
     ``entities`` may be empty (procgen then places them); ``params`` records generator-specific
-    settings worth keeping in the level's ``meta``.
+    settings in ``meta.params``; ``provenance`` adds top-level ``meta`` entries (``weights``,
+    ``repairs``) that the level schema defines.
     """
 
     grid: npt.NDArray[np.uint8]
     tileset: Tileset
     entities: tuple[Entity, ...] = ()
     params: Mapping[str, Any] = field(default_factory=dict)
+    provenance: Mapping[str, Any] = field(default_factory=dict)
+
+
+class RejectDraft(Exception):  # noqa: N818 - a signal, not an error: procgen resamples
+    """Raised by a generator that judges its own draft unusable; procgen draws another."""
 
 
 @runtime_checkable
@@ -57,10 +68,18 @@ class Generator(Protocol):
     name: str
     #: Bumped whenever the same seed would give a different level.
     version: str
-    #: Styles this generator can produce; ``procgen.level(style=...)`` picks among them.
-    styles: tuple[str, ...]
+
+    @property
+    def styles(self) -> tuple[str, ...]:
+        """Styles this generator can produce; ``procgen.level(style=...)`` picks among them.
+
+        A plain class attribute (``styles = ("cave",)``) satisfies this.
+        """
+        ...
+
     #: When several generators offer a style, the highest priority is the default.
     priority: int
+    # Optional: ``can_inpaint = True`` for generators that honour ``LevelRequest.locked``.
 
     def generate(self, request: LevelRequest, rng: np.random.Generator) -> Draft:
         """Return terrain (and optionally entities) for ``request``, using only ``rng``."""

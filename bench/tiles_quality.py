@@ -1,0 +1,205 @@
+"""Is the learned tile model any good? One table against the baselines, per corpus and style.
+
+Sections (all seeds fixed; every row reports its sample count):
+
+1. procgen's shipped corpus: the shipped weights against the held-out fifth
+   (procgen/data/corpus-heldout), beside a Markov chain and the classical generator, and the
+   corpus floor (the training split itself as the "generated" set: the KL a perfect generator
+   would reach). Acceptance: KL2 <= 1.5 x floor and < Markov; >= 95% of samples differ from their
+   nearest training level in > 10% of tiles; every level playable; <= 5% repaired.
+2. A folder of small hand-authored rooms (the shipped dungeon rooms, 16x11), trained from scratch
+   within 5 minutes: learned vs Markov.
+3. The Zelda dungeon rooms of the Video Game Level Corpus (../shared/corpora/vglc/zelda, read in
+   place, skipped when absent), trained from scratch within 5 minutes: learned vs Markov.
+4. Difficulty 0.1 vs 0.9 with the shipped weights: enemy density and path length over 200 levels.
+
+    python bench/tiles_quality.py [--minutes 4.5] [--skip-training]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+import procgen
+from procgen.corpus import Corpus, read_corpus
+from procgen.data import CORPUS, HELDOUT, TILE_WEIGHTS
+from procgen.evaluation import Report, compare, evaluate_model, shapes_for, table
+from procgen.models.tiles import train_tiles
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from markov import MarkovChain
+
+ROOT = Path(__file__).resolve().parent.parent
+ZELDA = ROOT.parent / "shared" / "corpora" / "vglc" / "zelda"
+ZELDA_LEGEND = {
+    "tiles": {
+        "F": {"name": "floor", "tags": ["walkable", "floor"]},
+        "B": {"name": "block", "tags": ["solid", "rock"]},
+        "M": {"name": "monster", "tags": ["walkable", "hazard"]},
+        "P": {"name": "element", "tags": ["water", "hazard"]},
+        "O": {"name": "element and floor", "tags": ["walkable", "water"]},
+        "I": {"name": "element and block", "tags": ["solid", "water"]},
+        "D": {"name": "door", "tags": ["walkable", "door"]},
+        "S": {"name": "stair", "tags": ["walkable"]},
+        "W": {"name": "wall", "tags": ["solid", "wall"]},
+        "-": {"name": "void", "tags": ["void"]},
+    }
+}
+
+
+def baselines(
+    style: str,
+    reference: Sequence[np.ndarray],
+    training: Sequence[np.ndarray],
+    count: int,
+    classical: bool,
+) -> list[Report]:
+    """Markov chain, classical generator (for procgen's own styles) and the corpus floor."""
+    rng = np.random.default_rng(0)
+    chain = MarkovChain().fit(training)
+    shapes = shapes_for(reference, count)
+    rows = [
+        compare("markov", style, [chain.sample(h, w, rng) for h, w in shapes], reference, training)
+    ]
+    if classical:
+        made = [
+            procgen.level(seed=n, width=w, height=h, generator=style).grid
+            for n, (h, w) in enumerate(shapes)
+        ]
+        rows.append(compare("classical", style, made, reference, training))
+    rows.append(compare("corpus floor", style, list(training), reference, []))
+    return rows
+
+
+def section(
+    title: str, model: Path, held_out: Corpus, training: Corpus, classical: bool = False
+) -> list[Report]:
+    print(f"\n== {title}")
+    reports: list[Report] = []
+    for learned in evaluate_model(model, held_out, training):
+        style = learned.style
+        reference = [lv.grid for lv in held_out.levels if lv.style == style]
+        train = [lv.grid for lv in training.levels if lv.style == style]
+        reports += [learned, *baselines(style, reference, train, learned.samples, classical)]
+    print(table(reports))
+    verdicts(reports)
+    return reports
+
+
+def verdicts(reports: Sequence[Report]) -> None:
+    for learned in (r for r in reports if r.name == "learned"):
+        same = {r.name: r for r in reports if r.style == learned.style}
+        floor, markov = same["corpus floor"].kl2[0], same["markov"].kl2[0]
+        novel = 1 - float(learned.novelty["near_copies"])
+        print(
+            f"  {learned.style}: KL2 {learned.kl2[0]:.3f} = {learned.kl2[0] / floor:.2f} x floor "
+            f"({'ok' if learned.kl2[0] <= 1.5 * floor else 'OVER'} <= 1.5), "
+            f"{'<' if learned.kl2[0] < markov else '>='} Markov {markov:.3f}; "
+            f"novel {novel:.1%} ({'ok' if novel >= 0.95 else 'UNDER'} >= 95%); "
+            f"playable {learned.pipeline['playable']:.0%}, "
+            f"repaired {learned.pipeline['repaired']:.1%}"
+        )
+
+
+def split(folder: Path, legend: Path, every: int = 5) -> tuple[Path, Path]:
+    """Copy every ``every``-th level of ``folder`` into a held-out folder, the rest into train."""
+    root = Path(tempfile.mkdtemp(prefix="procgen-split-"))
+    for part in ("train", "held-out"):
+        (root / part).mkdir()
+        (root / part / "legend.json").write_text(legend.read_text())
+    files = sorted(p for p in folder.glob("*.txt"))
+    for n, path in enumerate(files, start=1):
+        part = "held-out" if n % every == 0 else "train"
+        (root / part / path.name).write_text(path.read_text())
+    return root / "train", root / "held-out"
+
+
+def from_scratch(title: str, train_dir: Path, held_dir: Path, minutes: float) -> None:
+    out = train_dir.parent / "model.safetensors"
+    report = train_tiles(train_dir, out, minutes=minutes, seed=0, progress=False)
+    print(
+        f"\n(trained {report.steps} steps in {report.seconds:.0f} s on {report.levels} levels, "
+        f"{report.parameters:,} parameters)"
+    )
+    section(title, out, read_corpus(held_dir), read_corpus(train_dir))
+
+
+def zelda_rooms(folder: Path) -> Path:
+    """Cut every non-void 16-row x 11-column room out of the Zelda dungeons into text files."""
+    rooms = folder / "rooms"
+    rooms.mkdir()
+    count = 0
+    for path in sorted(ZELDA.glob("tloz*.txt")):
+        rows = path.read_text().splitlines()
+        for top in range(0, len(rows) - 15, 16):
+            for left in range(0, len(rows[0]) - 10, 11):
+                block = [row[left : left + 11] for row in rows[top : top + 16]]
+                if all(set(row) == {"-"} for row in block):
+                    continue
+                count += 1
+                (rooms / f"room-{count:03d}.txt").write_text("\n".join(block) + "\n")
+    legend = folder / "legend.json"
+    legend.write_text(json.dumps(ZELDA_LEGEND))
+    print(f"\n(cut {count} rooms from {len(list(ZELDA.glob('tloz*.txt')))} Zelda dungeons)")
+    return rooms
+
+
+def difficulty_sweep(samples: int = 200) -> None:
+    print(f"\n== Difficulty 0.1 vs 0.9, shipped weights, {samples} levels each (32x32, all styles)")
+    print(f"{'difficulty':<12}{'enemy density':>15}{'path length':>13}{'hazard density':>16}")
+    styles = procgen.generators.for_style("dungeon").styles
+    for difficulty in (0.1, 0.9):
+        stats = [
+            procgen.level(
+                seed=n, width=32, height=32, style=styles[n % len(styles)], difficulty=difficulty
+            ).meta["stats"]
+            for n in range(samples)
+        ]
+        print(
+            f"{difficulty:<12}{np.mean([s['enemy_density'] for s in stats]):>15.4f}"
+            f"{np.mean([s['path_length'] for s in stats]):>13.1f}"
+            f"{np.mean([s['hazard_density'] for s in stats]):>16.4f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=4.5, help="training budget per corpus")
+    parser.add_argument("--skip-training", action="store_true", help="only sections 1 and 4")
+    args = parser.parse_args()
+
+    section(
+        "1. Shipped corpus: shipped weights vs held-out fifth",
+        TILE_WEIGHTS,
+        read_corpus(HELDOUT),
+        read_corpus(CORPUS),
+        classical=True,
+    )
+    if not args.skip_training:
+        rooms = Path(tempfile.mkdtemp(prefix="procgen-rooms-"))
+        for path in sorted((CORPUS / "dungeon").glob("hand-*.txt")) + sorted(
+            (HELDOUT / "dungeon").glob("hand-*.txt")
+        ):
+            (rooms / path.name).write_text(path.read_text())
+        train_dir, held_dir = split(rooms, CORPUS / "legend.json")
+        from_scratch(
+            "2. Small hand-authored rooms (16x11), from scratch", train_dir, held_dir, args.minutes
+        )
+        if ZELDA.is_dir():
+            work = Path(tempfile.mkdtemp(prefix="procgen-zelda-"))
+            train_dir, held_dir = split(zelda_rooms(work), work / "legend.json")
+            from_scratch("3. VGLC Zelda rooms, from scratch", train_dir, held_dir, args.minutes)
+        else:
+            print(f"\n== 3. skipped: {ZELDA} not found")
+    difficulty_sweep()
+
+
+if __name__ == "__main__":
+    main()

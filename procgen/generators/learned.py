@@ -1,0 +1,86 @@
+"""The learned tile-map generator: procgen's default, and any model you train yourself.
+
+Registered as ``tiles`` through the same entry points as every other generator; it offers every
+style its weights were trained on. Reading which styles those are touches only the weights file's
+header, so ``procgen list`` stays fast; torch loads on the first level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from procgen.generators.base import Draft, LevelRequest, RejectDraft
+from procgen.models.tiles import DECODE_STEPS, TileModel, connectivity
+
+SHIPPED_WEIGHTS = Path(__file__).resolve().parent.parent / "data" / "tiles.safetensors"
+MAX_REPAIRS = 2  # repair passes before the draft is resampled
+
+
+class LearnedTileGenerator:
+    name = "tiles"
+    version = "1.0"
+    priority = 20  # above the classical generators: the default for every style it knows
+    can_inpaint = True
+
+    def __init__(self, weights: Path | None = None) -> None:
+        self.model = TileModel(weights or SHIPPED_WEIGHTS)
+
+    @classmethod
+    @cache
+    def from_file(cls, weights: Path) -> LearnedTileGenerator:
+        """One generator per weights file per process: the network loads once."""
+        return cls(weights.resolve())
+
+    @property
+    def styles(self) -> tuple[str, ...]:
+        return self.model.card.styles
+
+    def generate(self, request: LevelRequest, rng: np.random.Generator) -> Draft:
+        draft = self.generate_batch(request, [rng])[0]
+        if draft is None:
+            raise RejectDraft
+        return draft
+
+    def generate_batch(
+        self, request: LevelRequest, rngs: Sequence[np.random.Generator]
+    ) -> list[Draft | None]:
+        """One draft per random stream, decoded together; None for a draft beyond repair."""
+        shape = (request.height, request.width)
+        locked = request.locked if request.locked is not None else np.zeros(shape, np.uint8)
+        seeds = [int(rng.integers(2**62)) for rng in rngs]
+        grids = self.model.sample(request.style, request.difficulty, locked, seeds)
+        return [
+            self._finish(grid, locked, request, seed)
+            for grid, seed in zip(grids, seeds, strict=True)
+        ]
+
+    def _finish(
+        self, grid: np.ndarray, locked: np.ndarray, request: LevelRequest, seed: int
+    ) -> Draft | None:
+        """Repair a draft that is less connected than its style's training levels, or give up."""
+        tileset = self.model.card.tileset
+        floor = self.model.connectivity_floor(request.style)
+        repairs = 0
+        while connectivity(grid, tileset) < floor and repairs < MAX_REPAIRS:
+            repairs += 1
+            repaired = self.model.repair(
+                grid, locked, request.style, request.difficulty, seed + repairs
+            )
+            if repaired is None:
+                break
+            grid = repaired
+        if connectivity(grid, tileset) < floor:
+            return None
+        return Draft(
+            grid,
+            tileset,
+            params={"decode_steps": DECODE_STEPS},
+            provenance={
+                "weights": {"name": self.model.path.name, "sha256": self.model.sha256},
+                "repairs": repairs,
+            },
+        )

@@ -1,0 +1,1 @@
+"""Learned models. Each model is one compact file; training and sampling live beside it."""

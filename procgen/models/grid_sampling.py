@@ -1,0 +1,82 @@
+"""Decoding a :class:`~procgen.models.grid.GridModel`: iterative parallel unmasking (MaskGIT).
+
+Every step predicts all masked cells at once, samples a symbol for each, and commits the most
+confident share; the rest are masked again. The share still masked after step ``t`` of ``T`` is
+``cos(pi/2 * t/T)``, the schedule the model was trained on. Cells the caller locks are never masked,
+which is all inpainting needs. Confidence gets Gumbel noise that fades over the steps (MaskGIT's
+"choice temperature"), so early commitments are varied and late ones are sure.
+
+Each grid draws its randomness from its own ``torch.Generator``, so a grid depends on its seed,
+not on the other grids decoded beside it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import torch
+
+from procgen.models.grid import GridModel
+
+DEFAULT_STEPS = 6
+
+
+def mask_ratio(progress: torch.Tensor) -> torch.Tensor:
+    """Share of cells masked at ``progress`` in [0, 1]: all at 0, none at 1 (cosine schedule)."""
+    return torch.cos(progress * math.pi / 2)
+
+
+@torch.inference_mode()
+def decode(
+    model: GridModel,
+    style: torch.Tensor,
+    difficulty: torch.Tensor,
+    locked: torch.Tensor,
+    *,
+    allowed: torch.Tensor | None = None,
+    steps: int = DEFAULT_STEPS,
+    temperature: float = 1.0,
+    choice_temperature: float = 2.0,
+    generators: Sequence[torch.Generator],
+) -> torch.Tensor:
+    """Fill every ``MASK`` cell of ``locked`` ([B, H, W] long) and return the full grids.
+
+    ``allowed`` ([B, vocab] bool) restricts each grid to the symbols its style ever used;
+    ``generators`` holds one random generator per grid.
+    """
+    mask_id = model.config.mask_id
+    tokens = locked.clone()
+    unknown = tokens == mask_id
+    total = unknown.flatten(1).sum(dim=1)  # per grid
+    for step in range(1, steps + 1):
+        if not unknown.any():
+            break
+        logits = model(tokens, style, difficulty).permute(0, 2, 3, 1) / temperature
+        if allowed is not None:
+            logits = logits.masked_fill(~allowed[:, None, None, :], float("-inf"))
+        probs = torch.softmax(logits.float(), dim=-1)
+        cells = probs.shape[1] * probs.shape[2]
+        sampled = torch.stack(
+            [
+                torch.multinomial(p.reshape(cells, -1), 1, generator=g).view(p.shape[:2])
+                for p, g in zip(probs, generators, strict=True)
+            ]
+        )
+        confidence = torch.log(probs.gather(-1, sampled[..., None]).squeeze(-1).clamp_min(1e-12))
+        fade = choice_temperature * (1 - step / steps)
+        noise = torch.stack(
+            [torch.rand(p.shape[:2], generator=g) for p, g in zip(probs, generators, strict=True)]
+        ).clamp(1e-12, 1 - 1e-12)
+        confidence = confidence - fade * torch.log(-torch.log(noise))  # + fade * Gumbel
+        confidence = confidence.masked_fill(~unknown, float("inf"))  # committed cells stay
+
+        still_masked = torch.floor(total * mask_ratio(torch.tensor(step / steps))).long()
+        tokens = torch.where(unknown, sampled, tokens)
+        # Re-mask the least confident `still_masked` cells of each grid.
+        order = confidence.flatten(1).argsort(dim=1)
+        rank = torch.empty_like(order)
+        rank.scatter_(1, order, torch.arange(order.shape[1]).expand_as(order))
+        unknown = (rank < still_masked[:, None]).view(tokens.shape)
+        tokens = tokens.masked_fill(unknown, mask_id)
+    return tokens

@@ -1,0 +1,333 @@
+"""The learned tile-map model: from a corpus of levels to weights, and from weights to levels.
+
+- **Symbols.** A model's vocabulary is its corpus's tileset, in order; a level's grid of ASCII
+  codes maps to symbol indices and back through lookup tables.
+- **Difficulty labels.** A level file that records ``meta.params.difficulty`` keeps it; any other
+  level (text grids, Tiled maps) is labelled by the rank of its hazard density among the levels of
+  its style, in [0, 1]. So the difficulty knob means "more hazards, like the corpus's harder
+  levels" for every corpus, and procgen's entity placement then adds enemies and path length.
+- **Connectivity floor.** The model card records, per style, the 5th percentile over training
+  levels of the share of walkable tiles in the largest walkable region. A sample less connected
+  than its style's floor is broken: :meth:`TileModel.repair` joins regions to the largest along
+  short paths until the floor is met, and re-inpaints around the joins in one decoding pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy import ndimage
+from scipy.stats import rankdata
+
+from procgen.corpus import Corpus, read_corpus
+from procgen.errors import AssetFormatError
+from procgen.models import weights
+from procgen.solver import Mask, largest_region, regions
+from procgen.tiles import Tileset
+
+if TYPE_CHECKING:
+    from procgen.models.grid import GridModel
+
+Grid = npt.NDArray[np.uint8]
+CONNECTIVITY_QUANTILE = 0.05
+DECODE_STEPS = 6
+POCKET = 4  # walkable regions smaller than this are filled in by repair, not joined
+BATCH = 64  # grids decoded per forward pass
+
+
+def connectivity(grid: Grid, tileset: Tileset) -> float:
+    """Share of walkable tiles in the largest 4-connected walkable region (1.0 if none)."""
+    walkable: Mask = tileset.mask_lut("walkable")[grid]
+    total = int(walkable.sum())
+    return float(largest_region(walkable).sum()) / total if total else 1.0
+
+
+def difficulty_labels(corpus: Corpus) -> list[float]:
+    """Recorded difficulty where a level has one, else its hazard-density rank within its style."""
+    hazard = corpus.tileset.mask_lut("hazard")
+    walkable = corpus.tileset.mask_lut("walkable")
+    labels = [level.difficulty for level in corpus.levels]
+    for style in corpus.styles:
+        members = [
+            i for i, lv in enumerate(corpus.levels) if lv.style == style and labels[i] is None
+        ]
+        if not members:
+            continue
+        density = [
+            float(hazard[corpus.levels[i].grid].sum())
+            / max(1, int(walkable[corpus.levels[i].grid].sum()))
+            for i in members
+        ]
+        ranks = rankdata(density) - 1
+        scale = max(1, len(members) - 1)
+        for i, rank in zip(members, ranks, strict=True):
+            labels[i] = float(rank) / scale if len(members) > 1 else 0.5
+    return [0.5 if label is None else label for label in labels]
+
+
+def model_card(
+    corpus: Corpus, config: dict[str, Any], training: dict[str, Any]
+) -> weights.ModelCard:
+    style_tiles = {
+        style: "".join(
+            c
+            for c in corpus.tileset
+            if any(ord(c) in np.unique(lv.grid) for lv in corpus.levels if lv.style == style)
+        )
+        for style in corpus.styles
+    }
+    floors = {
+        style: float(
+            np.quantile(
+                [
+                    connectivity(lv.grid, corpus.tileset)
+                    for lv in corpus.levels
+                    if lv.style == style
+                ],
+                CONNECTIVITY_QUANTILE,
+            )
+        )
+        for style in corpus.styles
+    }
+    return weights.ModelCard(
+        kind="tiles",
+        config=config,
+        tileset=corpus.tileset,
+        styles=corpus.styles,
+        style_tiles=style_tiles,
+        training={**training, "connectivity_floor": floors},
+    )
+
+
+def corpus_digest(corpus: Corpus) -> str:
+    digest = hashlib.sha256()
+    for level in corpus.levels:
+        digest.update(f"{level.style}:{level.grid.shape}:".encode())
+        digest.update(level.grid.tobytes())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class TrainReport:
+    path: Path
+    levels: int
+    styles: tuple[str, ...]
+    steps: int
+    seconds: float
+    losses: list[float]
+    parameters: int
+
+
+def train_tiles(
+    data: Path,
+    out: Path,
+    *,
+    legend: Path | None = None,
+    steps: int | None = None,
+    minutes: float | None = None,
+    seed: int = 0,
+    augment: str = "flips",
+    resume: bool = False,
+    progress: bool | None = None,
+    batch_tiles: int | None = None,
+) -> TrainReport:
+    """Train a tile model on the levels in ``data`` and write it to ``out`` (.safetensors)."""
+    from procgen.models.grid import GridConfig
+    from procgen.models.grid_training import TILES_PER_BATCH, Example, TrainSettings, train
+
+    if out.suffix != ".safetensors":
+        raise AssetFormatError(f"{out}: weights are written as .safetensors")
+    if not out.parent.is_dir():
+        raise AssetFormatError(f"{out}: folder {out.parent} does not exist")
+    settings = TrainSettings(
+        steps=steps,
+        minutes=minutes,
+        seed=seed,
+        augment=augment,
+        batch_tiles=batch_tiles or TILES_PER_BATCH,
+    )
+    corpus = read_corpus(data, legend)
+    symbols = TileSymbols(corpus.tileset)
+    labels = difficulty_labels(corpus)
+    examples = [
+        Example(symbols.encode(level.grid), corpus.styles.index(level.style), label)
+        for level, label in zip(corpus.levels, labels, strict=True)
+    ]
+    config = GridConfig(vocab_size=len(corpus.tileset), n_styles=len(corpus.styles))
+    checkpoint = out.with_name(out.name + ".ckpt")
+    training: dict[str, Any] = {
+        "seed": seed,
+        "augment": augment,
+        "levels": len(corpus.levels),
+        "corpus_sha256": corpus_digest(corpus),
+    }
+    result = train(
+        examples, config, settings, checkpoint=checkpoint, resume=resume, progress=progress
+    )
+    training.update(
+        steps=result.steps,
+        seconds=round(result.seconds, 1),
+        final_loss=round(result.losses[-1], 4) if result.losses else None,
+    )
+    weights.save(out, result.model, model_card(corpus, config.to_dict(), training))
+    checkpoint.unlink(missing_ok=True)
+    return TrainReport(
+        out,
+        len(corpus.levels),
+        corpus.styles,
+        result.steps,
+        result.seconds,
+        result.losses,
+        result.model.parameter_count(),
+    )
+
+
+class TileSymbols:
+    """ASCII codes <-> symbol indices for one tileset."""
+
+    def __init__(self, tileset: Tileset) -> None:
+        self.chars = np.array([ord(c) for c in tileset], dtype=np.uint8)
+        self.index = np.full(128, -1, dtype=np.int64)
+        self.index[self.chars] = np.arange(len(self.chars))
+
+    def encode(self, grid: Grid) -> npt.NDArray[np.int64]:
+        encoded = self.index[grid]
+        if (encoded < 0).any():
+            raise AssetFormatError("grid uses tiles outside the model's tileset")
+        return encoded
+
+    def decode(self, symbols: npt.NDArray[np.int64]) -> Grid:
+        return self.chars[symbols]
+
+
+class TileModel:
+    """A trained tile model ready to generate, inpaint and repair levels."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.card = weights.read_card(path)
+        if self.card.kind != "tiles":
+            raise AssetFormatError(f"{path}: a {self.card.kind} model, not a tile-map model")
+        self.symbols = TileSymbols(self.card.tileset)
+
+    @cached_property
+    def network(self) -> GridModel:
+        model, _ = weights.load(self.path)
+        return model
+
+    @cached_property
+    def sha256(self) -> str:
+        return weights.sha256(self.path)
+
+    def sample(
+        self,
+        style: str,
+        difficulty: float,
+        locked: Grid,
+        seeds: Sequence[int],
+    ) -> list[Grid]:
+        """One grid per seed, each filling the cells of ``locked`` that hold 0 (unknown).
+
+        Grids decode together, up to :data:`BATCH` per forward pass, each from its own seed.
+        """
+        import torch
+
+        from procgen.models.grid_sampling import decode
+
+        count = len(seeds)
+        mask_id = self.network.config.mask_id
+        known = locked != 0
+        tokens = np.full(locked.shape, mask_id, dtype=np.int64)
+        tokens[known] = self.symbols.encode(locked[known])
+        style_ids = torch.full((count,), self.card.styles.index(style), dtype=torch.long)
+        allowed = torch.tensor(weights.allowed_symbols(self.card, [style] * count))
+        grids: list[Grid] = []
+        for start in range(0, count, BATCH):
+            chunk = seeds[start : start + BATCH]
+            decoded = decode(
+                self.network,
+                style_ids[: len(chunk)],
+                torch.full((len(chunk),), float(difficulty)),
+                torch.from_numpy(np.broadcast_to(tokens, (len(chunk), *tokens.shape)).copy()),
+                allowed=allowed[: len(chunk)],
+                steps=DECODE_STEPS,
+                generators=[torch.Generator().manual_seed(s % 2**63) for s in chunk],
+            )
+            grids.extend(self.symbols.decode(g.numpy()) for g in decoded)
+        return grids
+
+    def connectivity_floor(self, style: str) -> float:
+        floors = self.card.training.get("connectivity_floor", {})
+        return float(floors.get(style, 0.0))
+
+    def repair(
+        self, grid: Grid, locked: Grid, style: str, difficulty: float, seed: int
+    ) -> Grid | None:
+        """Make a draft as connected as its style's training levels; None if nothing to do.
+
+        Walkable pockets smaller than :data:`POCKET` tiles are filled with the solid tile most
+        common around them (a stray floor tile in a wall is noise, not a place). Every larger
+        region joins the main one along the shortest L-shaped path, largest first, until the
+        style's floor is met; path cells become the level's most common walkable tile, and the
+        ring of solid cells around the paths is re-inpainted in one decoding pass. That pass can
+        only add walkable tiles beside the paths, so it never undoes a join. Cells the caller
+        locked (non-zero in ``locked``) never change.
+        """
+        tileset = self.card.tileset
+        walkable: Mask = tileset.mask_lut("walkable")[grid]
+        labels, count = regions(walkable)
+        if count < 2:
+            return None
+        free = locked == 0
+        sizes = np.bincount(labels.ravel())[1:]
+        order = (np.argsort(-sizes, kind="stable") + 1).tolist()
+        template = grid.copy()
+        for label in order[1:]:
+            pocket = labels == label
+            if sizes[label - 1] < POCKET and (pocket <= free).all():
+                template[pocket] = _surrounding_solid(grid, pocket, ~walkable)
+                walkable = walkable & ~pocket
+        total = int(walkable.sum())
+        main = labels == order[0]
+        paths = np.zeros_like(main)
+        floor = self.connectivity_floor(style)
+        for label in order[1:]:
+            if (main & walkable).sum() / total >= floor:  # paths are not part of the share
+                break
+            region = (labels == label) & walkable
+            if region.any():
+                path = _joining_path(main, region)
+                paths |= path
+                main |= path | region
+        floor_tile = np.bincount(grid[walkable], minlength=128).argmax()
+        ring = ndimage.binary_dilation(paths) & ~paths & ~walkable & free
+        template[paths & free] = floor_tile
+        template[ring] = 0
+        return self.sample(style, difficulty, template, [seed])[0]
+
+
+def _surrounding_solid(grid: Grid, pocket: Mask, solid: Mask) -> int:
+    """The most common non-walkable tile bordering ``pocket``."""
+    border = ndimage.binary_dilation(pocket) & ~pocket & solid
+    return int(np.bincount(grid[border], minlength=128).argmax()) if border.any() else 0
+
+
+def _joining_path(first: Mask, second: Mask) -> Mask:
+    """The cells of an L-shaped path between the closest pair of cells of two regions."""
+    distance, (near_y, near_x) = ndimage.distance_transform_cdt(
+        ~first, metric="taxicab", return_indices=True
+    )
+    candidates = np.argwhere(second)
+    y1, x1 = candidates[np.argmin(distance[second])]
+    y0, x0 = int(near_y[y1, x1]), int(near_x[y1, x1])
+    path = np.zeros_like(first)
+    path[min(y0, y1) : max(y0, y1) + 1, x0] = True
+    path[y1, min(x0, x1) : max(x0, x1) + 1] = True
+    return path
