@@ -64,7 +64,7 @@ def baselines(
     """Markov chain, classical generator (for procgen's own styles) and the corpus floor."""
     rng = np.random.default_rng(0)
     chain = MarkovChain().fit(training)
-    shapes = shapes_for(reference, count)
+    shapes = shapes_for(training, count)  # the floor's own sizes: equal-size comparisons
     rows = [
         compare("markov", style, [chain.sample(h, w, rng) for h, w in shapes], reference, training)
     ]

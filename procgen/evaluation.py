@@ -3,8 +3,12 @@
 For each style, a generator's levels are compared with reference levels the generator never saw
 (tile-pattern KL both ways, k = 2 and 3), with the levels it learned from (novelty) and with each
 other (diversity); levels made through ``procgen.level`` also report playability and how often the
-pipeline had to repair or resample. Generated levels take the shapes of the reference levels in
-turn, so borders weigh the same on both sides. Definitions: ``procgen.metrics``.
+pipeline had to repair or resample. Definitions: ``procgen.metrics``.
+
+Smoothed KL punishes a small generated set for every rare pattern it happens to miss, so sets are
+compared at equal size: given the training levels, a generator makes exactly as many levels, of
+exactly their shapes, as the training split that serves as the floor (the KL a perfect generator
+would reach). Without training levels it makes two per reference level, of their shapes.
 """
 
 from __future__ import annotations
@@ -55,11 +59,11 @@ def compare(
     )
 
 
-def shapes_for(reference: Sequence[Grid], count: int) -> list[tuple[int, int]]:
-    """``count`` (height, width) pairs cycling through the reference levels' shapes."""
+def shapes_for(pattern: Sequence[Grid], count: int) -> list[tuple[int, int]]:
+    """``count`` (height, width) pairs cycling through the shapes of ``pattern``."""
     return [
-        (int(reference[i % len(reference)].shape[0]), int(reference[i % len(reference)].shape[1]))
-        for i in range(count)
+        (int(g.shape[0]), int(g.shape[1]))
+        for g in (pattern[i % len(pattern)] for i in range(count))
     ]
 
 
@@ -73,7 +77,7 @@ def evaluate_model(
     on_level: Callable[[], None] | None = None,
 ) -> list[Report]:
     """Generate through ``procgen.level(model=...)`` for every style the reference shares with the
-    model; ``samples`` per style defaults to twice the reference's levels of that style."""
+    model; ``samples`` overrides the count described in the module docstring."""
     from procgen.generation import level
     from procgen.models.weights import read_card
 
@@ -83,12 +87,14 @@ def evaluate_model(
         if style not in known:
             continue
         grids = [lv.grid for lv in levels]
+        train = [lv.grid for lv in training.levels if lv.style == style] if training else []
+        pattern = train or grids
+        count = samples or (len(train) if train else 2 * len(grids))
         made = []
-        for n, (height, width) in enumerate(shapes_for(grids, samples or 2 * len(grids))):
+        for n, (height, width) in enumerate(shapes_for(pattern, count)):
             made.append(level(seed=seed + n, width=width, height=height, style=style, model=model))
             if on_level is not None:
                 on_level()
-        train = [lv.grid for lv in training.levels if lv.style == style] if training else []
         report = compare("learned", style, [m.grid for m in made], grids, train)
         report.pipeline = pipeline_figures(made)
         reports.append(report)

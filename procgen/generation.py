@@ -210,25 +210,23 @@ def _attempt(
 def _resolve(
     style: str | None, name: str | None, model: str | Path | None
 ) -> tuple[Generator, str]:
+    """The generator to use and the style to ask it for."""
+    chosen: Generator
     if model is not None:
         if name is not None:
             raise InvalidParameterError("give either a generator or a model, not both")
         from procgen.generators.learned import LearnedTileGenerator
 
-        chosen: Generator = LearnedTileGenerator.from_file(Path(model))
-        style = style or chosen.styles[0]
-        if style not in chosen.styles:
-            offered = ", ".join(chosen.styles)
-            raise UnknownNameError(f"model {model} has no style {style!r}; it offers {offered}")
-        return chosen, style
-    if name is None:
+        chosen, what = LearnedTileGenerator.from_file(Path(model)), f"model {model}"
+    elif name is not None:
+        chosen, what = generators.load(name), f"generator {name!r}"
+    else:
         style = style or DEFAULT_STYLE
         return generators.for_style(style), style
-    chosen = generators.load(name)
     style = style or chosen.styles[0]
     if style not in chosen.styles:
         offered = ", ".join(chosen.styles)
-        raise UnknownNameError(f"generator {name!r} has no style {style!r}; it offers {offered}")
+        raise UnknownNameError(f"{what} has no style {style!r}; it offers {offered}")
     return chosen, style
 
 

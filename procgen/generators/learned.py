@@ -30,10 +30,14 @@ class LearnedTileGenerator:
         self.model = TileModel(weights or SHIPPED_WEIGHTS)
 
     @classmethod
-    @cache
     def from_file(cls, weights: Path) -> LearnedTileGenerator:
-        """One generator per weights file per process: the network loads once."""
-        return cls(weights.resolve())
+        """One generator per weights file and version of it: the network loads once, and a
+        file retrained in place is picked up."""
+        try:
+            stat = weights.stat()
+        except OSError:
+            return cls(weights)  # TileModel names the missing file
+        return _load(weights.resolve(), stat.st_mtime_ns, stat.st_size)
 
     @property
     def styles(self) -> tuple[str, ...]:
@@ -84,3 +88,9 @@ class LearnedTileGenerator:
                 "repairs": repairs,
             },
         )
+
+
+@cache
+def _load(path: Path, mtime_ns: int, size: int) -> LearnedTileGenerator:
+    """Keyed by modification time and size too, so a file retrained in place is reloaded."""
+    return LearnedTileGenerator(path)

@@ -19,7 +19,11 @@ import torch
 
 from procgen.models.grid import GridModel
 
-DEFAULT_STEPS = 6
+DEFAULT_STEPS = 8
+#: Gumbel noise on the commit order. Low values commit the most confident (majority) tiles
+#: first and starve rare ones (water, lava): measured on the held-out corpus, 2.0 gave a cave
+#: KL2 of 0.31, 8.0 gave 0.05 at the same speed.
+DEFAULT_CHOICE_TEMPERATURE = 8.0
 
 
 def mask_ratio(progress: torch.Tensor) -> torch.Tensor:
@@ -37,7 +41,7 @@ def decode(
     allowed: torch.Tensor | None = None,
     steps: int = DEFAULT_STEPS,
     temperature: float = 1.0,
-    choice_temperature: float = 2.0,
+    choice_temperature: float = DEFAULT_CHOICE_TEMPERATURE,
     generators: Sequence[torch.Generator],
 ) -> torch.Tensor:
     """Fill every ``MASK`` cell of ``locked`` ([B, H, W] long) and return the full grids.

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 Grid = npt.NDArray[np.uint8]
 CONNECTIVITY_QUANTILE = 0.05
-DECODE_STEPS = 6
+DECODE_STEPS = 8
 POCKET = 4  # walkable regions smaller than this are filled in by repair, not joined
 BATCH = 64  # grids decoded per forward pass
 
@@ -172,6 +172,7 @@ def train_tiles(
         examples, config, settings, checkpoint=checkpoint, resume=resume, progress=progress
     )
     training.update(
+        losses=[round(loss, 4) for loss in result.losses],
         steps=result.steps,
         seconds=round(result.seconds, 1),
         final_loss=round(result.losses[-1], 4) if result.losses else None,

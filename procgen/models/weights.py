@@ -15,7 +15,6 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,7 +61,6 @@ def save(path: Path, model: GridModel, card: ModelCard) -> None:
     temporary.replace(path)
 
 
-@cache
 def read_card(path: Path) -> ModelCard:
     """The metadata of a weights file, checked; cheap (reads the header only, no torch)."""
     from safetensors import SafetensorError, safe_open
