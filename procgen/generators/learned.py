@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
+from procgen.data import TILE_WEIGHTS
 from procgen.generators.base import Draft, LevelRequest, RejectDraft
 from procgen.models.tiles import DECODE_STEPS, TileModel, connectivity
 
-SHIPPED_WEIGHTS = Path(__file__).resolve().parent.parent / "data" / "tiles.safetensors"
 MAX_REPAIRS = 2  # repair passes before the draft is resampled
 
 
@@ -27,7 +27,7 @@ class LearnedTileGenerator:
     can_inpaint = True
 
     def __init__(self, weights: Path | None = None) -> None:
-        self.model = TileModel(weights or SHIPPED_WEIGHTS)
+        self.model = TileModel(weights or TILE_WEIGHTS)
 
     @classmethod
     def from_file(cls, weights: Path) -> LearnedTileGenerator:

@@ -75,27 +75,13 @@ def difficulty_labels(corpus: Corpus) -> list[float]:
 def model_card(
     corpus: Corpus, config: dict[str, Any], training: dict[str, Any]
 ) -> weights.ModelCard:
-    style_tiles = {
-        style: "".join(
-            c
-            for c in corpus.tileset
-            if any(ord(c) in np.unique(lv.grid) for lv in corpus.levels if lv.style == style)
-        )
-        for style in corpus.styles
-    }
-    floors = {
-        style: float(
-            np.quantile(
-                [
-                    connectivity(lv.grid, corpus.tileset)
-                    for lv in corpus.levels
-                    if lv.style == style
-                ],
-                CONNECTIVITY_QUANTILE,
-            )
-        )
-        for style in corpus.styles
-    }
+    """The card stored with the weights: tiles each style uses, connectivity floors, training."""
+    style_tiles, floors = {}, {}
+    for style, levels in sorted(corpus.by_style().items()):
+        used = set().union(*(np.unique(lv.grid).tolist() for lv in levels))
+        style_tiles[style] = "".join(c for c in corpus.tileset if ord(c) in used)
+        shares = [connectivity(lv.grid, corpus.tileset) for lv in levels]
+        floors[style] = float(np.quantile(shares, CONNECTIVITY_QUANTILE))
     return weights.ModelCard(
         kind="tiles",
         config=config,
