@@ -1,4 +1,5 @@
-"""Draw the README's pictures with procgen's own Level.save(): one learned level per style.
+"""Draw the README's pictures with procgen's own code: one learned level per style (Level.save),
+and a sheet of generated characters, a row per role (procgen.sprites.sprite_sheet).
 
     python bench/readme_figures.py
 
@@ -20,8 +21,25 @@ LEVELS = {
 }
 
 
+CHARACTERS_PER_ROLE = 8
+
+
 def draw(folder: Path) -> list[Path]:
-    return [procgen.level(**params).save(folder / f"{name}.png") for name, params in LEVELS.items()]
+    from procgen.assets import write_files
+    from procgen.sprites import sprite_sheet
+    from procgen.sprites.paperdoll import ROLES
+
+    paths = [
+        procgen.level(**params).save(folder / f"{name}.png") for name, params in LEVELS.items()
+    ]
+    cast = [
+        procgen.character(seed=seed, role=role).sprite
+        for role in ROLES
+        for seed in range(CHARACTERS_PER_ROLE)
+    ]
+    sheet = folder / "characters.png"
+    write_files({sheet: sprite_sheet(cast, columns=CHARACTERS_PER_ROLE, scale=4)})
+    return [*paths, sheet]
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ Sections (all seeds fixed; every row reports its sample count):
    place, skipped when absent), trained from scratch within 5 minutes: learned vs Markov.
 4. Difficulty 0.1 vs 0.9 with the shipped weights: enemy density and path length over 200 levels.
 
-    python bench/tiles_quality.py [--minutes 4.5] [--skip-training]
+    python bench/tiles_quality.py [--minutes 4.5] [--sections 1234]
 """
 
 from __future__ import annotations
@@ -109,15 +109,19 @@ def verdicts(reports: Sequence[Report]) -> None:
 
 
 def split(folder: Path, legend: Path, every: int = 5) -> tuple[Path, Path]:
-    """Copy every ``every``-th level of ``folder`` into a held-out folder, the rest into train."""
+    """Copy every ``every``-th level of ``folder`` into a held-out folder, the rest into train.
+
+    Both keep the levels in a ``rooms/`` sub-folder, so both corpora name their style "rooms"
+    (files directly in a folder would take the folder's own, different, name).
+    """
     root = Path(tempfile.mkdtemp(prefix="procgen-split-"))
     for part in ("train", "held-out"):
-        (root / part).mkdir()
+        (root / part / "rooms").mkdir(parents=True)
         (root / part / "legend.json").write_text(legend.read_text())
     files = sorted(p for p in folder.glob("*.txt"))
     for n, path in enumerate(files, start=1):
         part = "held-out" if n % every == 0 else "train"
-        (root / part / path.name).write_text(path.read_text())
+        (root / part / "rooms" / path.name).write_text(path.read_text())
     return root / "train", root / "held-out"
 
 
@@ -172,17 +176,18 @@ def difficulty_sweep(samples: int = 200) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=4.5, help="training budget per corpus")
-    parser.add_argument("--skip-training", action="store_true", help="only sections 1 and 4")
+    parser.add_argument("--sections", default="1234", help="which sections to run (default 1234)")
     args = parser.parse_args()
 
-    section(
-        "1. Shipped corpus: shipped weights vs held-out fifth",
-        TILE_WEIGHTS,
-        read_corpus(HELDOUT),
-        read_corpus(CORPUS),
-        classical=True,
-    )
-    if not args.skip_training:
+    if "1" in args.sections:
+        section(
+            "1. Shipped corpus: shipped weights vs held-out fifth",
+            TILE_WEIGHTS,
+            read_corpus(HELDOUT),
+            read_corpus(CORPUS),
+            classical=True,
+        )
+    if "2" in args.sections:
         rooms = Path(tempfile.mkdtemp(prefix="procgen-rooms-"))
         for path in sorted((CORPUS / "dungeon").glob("hand-*.txt")) + sorted(
             (HELDOUT / "dungeon").glob("hand-*.txt")
@@ -192,13 +197,14 @@ def main() -> None:
         from_scratch(
             "2. Small hand-authored rooms (16x11), from scratch", train_dir, held_dir, args.minutes
         )
-        if ZELDA.is_dir():
-            work = Path(tempfile.mkdtemp(prefix="procgen-zelda-"))
-            train_dir, held_dir = split(zelda_rooms(work), work / "legend.json")
-            from_scratch("3. VGLC Zelda rooms, from scratch", train_dir, held_dir, args.minutes)
-        else:
-            print(f"\n== 3. skipped: {ZELDA} not found")
-    difficulty_sweep()
+    if "3" in args.sections and ZELDA.is_dir():
+        work = Path(tempfile.mkdtemp(prefix="procgen-zelda-"))
+        train_dir, held_dir = split(zelda_rooms(work), work / "legend.json")
+        from_scratch("3. VGLC Zelda rooms, from scratch", train_dir, held_dir, args.minutes)
+    elif "3" in args.sections:
+        print(f"\n== 3. skipped: {ZELDA} not found")
+    if "4" in args.sections:
+        difficulty_sweep()
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from procgen.errors import (
 
 if TYPE_CHECKING:
     from procgen.assets import load, validate
+    from procgen.characters import Character, character
     from procgen.generation import level, level_batch
     from procgen.levels import Entity, Level
     from procgen.tiles import Tileset, TileType
@@ -37,6 +38,8 @@ except PackageNotFoundError:  # running from a checkout that was never installed
     __version__ = "0.0.0"
 
 _LAZY = {
+    "character": "procgen.characters",
+    "Character": "procgen.characters",
     "level": "procgen.generation",
     "level_batch": "procgen.generation",
     "load": "procgen.assets",
@@ -50,6 +53,7 @@ _LAZY = {
 __all__ = [
     "AssetFormatError",
     "AssetValidationError",
+    "Character",
     "Entity",
     "ExportError",
     "GenerationError",
@@ -60,6 +64,7 @@ __all__ = [
     "Tileset",
     "UnknownNameError",
     "__version__",
+    "character",
     "level",
     "level_batch",
     "load",

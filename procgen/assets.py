@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,17 @@ LEVEL_FORMATS = (".json", ".yaml", ".yml", ".tmj", ".png")
 def read_document(path: str | Path) -> Any:
     """Parse a JSON or YAML file (by extension) into plain Python data."""
     path = Path(path)
+    text = read_text(path)
+    suffix = path.suffix.lower()
+    if suffix in (".json", ".tmj"):
+        return parse_json(text, str(path))
+    if suffix in (".yaml", ".yml"):
+        return parse_yaml(text, str(path))
+    raise AssetFormatError(f"{path}: unknown extension {suffix!r}; expected .json, .yaml or .yml")
+
+
+def read_text(path: Path) -> str:
+    """A UTF-8 text file of bounded size, or a clear error saying why not."""
     if not path.is_file():
         raise AssetFormatError(f"{path}: no such file")
     try:
@@ -42,12 +53,7 @@ def read_document(path: str | Path) -> Any:
         raise AssetFormatError(f"{path}: not UTF-8 text ({reason})") from None
     except OSError as error:
         raise AssetFormatError(f"{path}: cannot be read ({error.strerror})") from None
-    suffix = path.suffix.lower()
-    if suffix in (".json", ".tmj"):
-        return parse_json(text, str(path))
-    if suffix in (".yaml", ".yml"):
-        return parse_yaml(text, str(path))
-    raise AssetFormatError(f"{path}: unknown extension {suffix!r}; expected .json, .yaml or .yml")
+    return text
 
 
 def parse_json(text: str, source: str = "<json>") -> Any:
@@ -144,12 +150,11 @@ def validate(document_or_path: Mapping[str, Any] | str | Path) -> str:
     return check(document_or_path)
 
 
-def check_destination(path: Path) -> None:
-    """Refuse, before any work is done, a path procgen could not save a level to."""
-    if path.suffix.lower() not in LEVEL_FORMATS:
-        formats = ", ".join(LEVEL_FORMATS)
+def check_destination(path: Path, formats: Sequence[str] = LEVEL_FORMATS) -> None:
+    """Refuse, before any work is done, a path procgen could not save an asset to."""
+    if path.suffix.lower() not in formats:
         shown = path.suffix or "(none)"
-        raise ExportError(f"{path}: unknown format {shown!r}; use one of {formats}")
+        raise ExportError(f"{path}: unknown format {shown!r}; use one of {', '.join(formats)}")
     if not path.parent.is_dir():
         raise ExportError(f"{path}: folder {path.parent} does not exist")
 

@@ -28,10 +28,38 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="procgen", description="Generate game levels as schema-valid assets.")
+    parser = _Parser(prog="procgen", description="Generate game content as schema-valid assets.")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    _level_parser(commands)
+    _character_parser(commands)
+    check = commands.add_parser(
+        "validate",
+        help="validate asset files or folders",
+        description="Check assets against procgen's JSON Schemas.",
+    )
+    check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    commands.add_parser("list", help="list registered generators and styles")
+    _train_parser(commands)
+    _eval_parser(commands)
+    pack = commands.add_parser(
+        "pack",
+        help="write a sample asset pack",
+        description="Write a sample asset pack with a manifest.",
+    )
+    pack.add_argument(
+        "-o",
+        "--out",
+        type=Path,
+        default=Path("procgen-pack"),
+        help="pack folder (default: ./procgen-pack)",
+    )
+    pack.add_argument("--seed", type=int, default=1, help="pack seed (default 1)")
+    return parser
 
+
+def _level_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """`procgen level`: one level, to stdout or a file."""
     make = commands.add_parser("level", help="generate one level", description="Generate a level.")
     make.add_argument("--seed", type=int, help="random seed (default: fresh, recorded in meta)")
     make.add_argument("--width", type=int, default=32, help="tiles across (8-512, default 32)")
@@ -51,34 +79,46 @@ def build_parser() -> argparse.ArgumentParser:
         help="file to write: .json .yaml .yml .tmj .png (default: JSON to stdout)",
     )
 
-    check = commands.add_parser(
-        "validate",
-        help="validate asset files or folders",
-        description="Check assets against procgen's JSON Schemas.",
+
+def _character_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """`procgen character`: one character, to stdout or a file."""
+    hero = commands.add_parser(
+        "character", help="generate one character", description="Generate a character."
     )
-    check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    hero.add_argument("--seed", type=int, help="random seed (default: fresh, recorded in meta)")
+    hero.add_argument(
+        "--role", help="warrior, mage, rogue, ranger, healer, merchant, villager, ..."
+    )
+    hero.add_argument("--level", type=int, default=1, help="1 to 100 (default 1)")
+    hero.add_argument("--style", help="naming style: fantasy, northern, desert, imperial")
+    for part in ("names", "sprites", "backstories"):
+        hero.add_argument(f"--{part}", type=Path, help=f"your own {part} model (.safetensors)")
+    hero.add_argument(
+        "-o",
+        "--out",
+        type=Path,
+        help="file to write: .json .yaml .yml .png (default: JSON to stdout)",
+    )
 
-    commands.add_parser("list", help="list registered generators and styles")
 
+def _train_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """`procgen train tiles|names|sprites|backstories`: train a model on your own examples."""
     train = commands.add_parser("train", help="train a learned model on your own examples")
     models = train.add_subparsers(
         dest="model", metavar="MODEL", parser_class=_Parser, required=True
     )
-    tiles = models.add_parser(
+    tiles = _model_parser(
+        models,
         "tiles",
-        help="the tile-map model, on a folder of levels",
-        description="Train the tile-map model on a folder of levels: "
+        "the tile-map model, on a folder of levels",
+        "Train the tile-map model on a folder of levels: "
         "procgen JSON/YAML, Tiled .tmj, or text grids with a legend.",
+        data_help="folder of levels (<style>/...)",
+        minutes=5.0,
     )
-    tiles.add_argument("--data", type=Path, required=True, help="folder of levels (<style>/...)")
-    tiles.add_argument("--out", type=Path, required=True, help="weights to write (.safetensors)")
     tiles.add_argument(
         "--legend", type=Path, help="legend for text grids (default DATA/legend.json)"
     )
-    budget = tiles.add_mutually_exclusive_group()
-    budget.add_argument("--steps", type=int, help="optimiser steps")
-    budget.add_argument("--minutes", type=float, help="wall-clock minutes (default 5)")
-    tiles.add_argument("--seed", type=int, default=0, help="training seed (default 0)")
     tiles.add_argument(
         "--augment",
         choices=("flips", "mirror", "none"),
@@ -88,7 +128,65 @@ def build_parser() -> argparse.ArgumentParser:
     tiles.add_argument(
         "--resume", action="store_true", help="continue from the checkpoint beside --out"
     )
+    _model_parser(
+        models,
+        "names",
+        "the name model, on a list of names",
+        "Train the name model on a text file: one name per line, optionally a tab and a naming "
+        "style. Prints held-out loss against count n-gram baselines.",
+        data_help="name list (name[TAB]style)",
+        minutes=3.0,
+    )
+    _model_parser(
+        models,
+        "sprites",
+        "the sprite model, on paper-doll sprites or a folder of PNGs",
+        "Train the sprite model on procgen's paper-doll sprites (no --data), or on a folder of "
+        "your PNG sprites with one sub-folder per role (<role>/*.png, quantised to 15 colours).",
+        data_help="folder of <role>/*.png (default: the paper-doll corpus)",
+        minutes=5.0,
+        data_required=False,
+    )
+    stories = _model_parser(
+        models,
+        "backstories",
+        "the backstory model, on role-tagged texts",
+        'Train the backstory model on a JSON-lines file of {"role": ..., "text": ...} records '
+        "using {name} and {place} placeholders. Prints held-out loss against n-gram baselines.",
+        data_help="backstories (.jsonl)",
+        minutes=8.0,
+    )
+    stories.add_argument(
+        "--extra",
+        type=Path,
+        help="a folder of quest .jsonl files to read as more prose (as the shipped model does)",
+    )
 
+
+def _model_parser(
+    models: argparse._SubParsersAction[_Parser],
+    name: str,
+    summary: str,
+    description: str,
+    *,
+    data_help: str,
+    minutes: float,
+    data_required: bool = True,
+) -> argparse.ArgumentParser:
+    """The options every `procgen train` model shares: data, output, budget and seed."""
+    model = models.add_parser(name, help=summary, description=description)
+    model.add_argument("--data", type=Path, required=data_required, help=data_help)
+    model.add_argument("--out", type=Path, required=True, help="weights to write (.safetensors)")
+    budget = model.add_mutually_exclusive_group()
+    budget.add_argument("--steps", type=int, help="optimiser steps")
+    budget.add_argument("--minutes", type=float, help=f"wall-clock minutes (default {minutes:g})")
+    model.set_defaults(default_minutes=minutes)
+    model.add_argument("--seed", type=int, default=0, help="training seed (default 0)")
+    return model
+
+
+def _eval_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """`procgen eval`: measure a tile model against reference levels."""
     evaluate = commands.add_parser(
         "eval",
         help="measure a tile model against reference levels",
@@ -101,21 +199,6 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--train", type=Path, help="the training levels, for novelty")
     evaluate.add_argument("--samples", type=int, help="levels per style (default 2 per reference)")
     evaluate.add_argument("--seed", type=int, default=0, help="first seed (default 0)")
-
-    pack = commands.add_parser(
-        "pack",
-        help="write a sample asset pack",
-        description="Write a sample asset pack with a manifest.",
-    )
-    pack.add_argument(
-        "-o",
-        "--out",
-        type=Path,
-        default=Path("procgen-pack"),
-        help="pack folder (default: ./procgen-pack)",
-    )
-    pack.add_argument("--seed", type=int, default=1, help="pack seed (default 1)")
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -131,12 +214,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "level":
             return _level(args)
+        if args.command == "character":
+            return _character(args)
         if args.command == "validate":
             return _validate(args.paths)
         if args.command == "list":
             return _list()
         if args.command == "train":
-            return _train_tiles(args)
+            return _train_tiles(args) if args.model == "tiles" else _train(args)
         if args.command == "eval":
             return _evaluate(args)
         if args.command == "pack":
@@ -185,6 +270,31 @@ def _level(args: argparse.Namespace) -> int:
     return 0
 
 
+def _character(args: argparse.Namespace) -> int:
+    import procgen
+    from procgen.characters import check_destination
+
+    if args.out is not None:
+        check_destination(args.out)
+    made = procgen.character(
+        seed=args.seed,
+        role=args.role,
+        level=args.level,
+        style=args.style,
+        names=args.names,
+        sprites=args.sprites,
+        backstories=args.backstories,
+    )
+    if args.out is None:
+        sys.stdout.write(made.to_json())
+        return 0
+    made.save(args.out)
+    print(
+        f"wrote {args.out}: {made.name}, level {made.level} {made.role} (seed {made.meta['seed']})"
+    )
+    return 0
+
+
 def _validate(paths: Sequence[Path]) -> int:
     from procgen.assets import validate
     from procgen.errors import AssetFormatError, AssetValidationError, ProcgenError
@@ -226,7 +336,7 @@ def _asset_files(paths: Sequence[Path]) -> Iterator[Path]:
 def _train_tiles(args: argparse.Namespace) -> int:
     from procgen.models.tiles import train_tiles
 
-    minutes = args.minutes if args.steps is not None or args.minutes is not None else 5.0
+    minutes = args.minutes if args.steps or args.minutes else args.default_minutes
     report = train_tiles(
         args.data,
         args.out,
@@ -244,6 +354,34 @@ def _train_tiles(args: argparse.Namespace) -> int:
         f"steps in {report.seconds:.0f} s; final loss {loss}"
     )
     print(f"wrote {report.path} ({size:.0f} KiB, {report.parameters:,} parameters)")
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    """Every model but tiles: train, then print what the trainer reports."""
+    budget = {
+        "steps": args.steps,
+        "minutes": args.minutes if args.steps or args.minutes else args.default_minutes,
+        "seed": args.seed,
+    }
+    if args.model == "names":
+        from procgen.names import train_names
+
+        print("\n".join(train_names(args.data, args.out, **budget).lines("names")))
+    elif args.model == "backstories":
+        from procgen.backstory import train_backstories
+
+        written = train_backstories(args.data, args.out, extra=args.extra, **budget)
+        print("\n".join(written.lines("texts")))
+    else:
+        from procgen.models.sprites import train_sprites
+
+        drawn = train_sprites(args.out, data=args.data, **budget)
+        print(
+            f"trained on {drawn.sprites} sprites ({', '.join(drawn.roles)}) for "
+            f"{drawn.steps} steps in {drawn.seconds:.0f} s; final loss {drawn.losses[-1]:.3f}"
+        )
+        print(f"wrote {drawn.path} ({drawn.parameters:,} parameters)")
     return 0
 
 

@@ -10,7 +10,6 @@ unplayable is resampled, and the attempts it took are recorded in ``meta.attempt
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Sequence
 from dataclasses import replace
 from numbers import Integral, Real
@@ -25,6 +24,7 @@ from procgen.generators.base import Draft, Generator, LevelRequest, RejectDraft
 from procgen.levels import Level
 from procgen.metrics import level_stats
 from procgen.placement import PlacementError, populate
+from procgen.seeds import resolve_seed
 from procgen.solver import solve
 
 MIN_SIZE, MAX_SIZE = 8, 512
@@ -76,7 +76,7 @@ def level(
         model=model,
         template=template,
     )
-    return _generate(chosen, request, _seed(seed))
+    return _generate(chosen, request, resolve_seed(seed))
 
 
 def level_batch(
@@ -112,7 +112,7 @@ def level_batch(
         model=model,
         template=None,
     )
-    root = _seed(seed)
+    root = resolve_seed(seed)
     seeds = [int(np.random.SeedSequence([root, i]).generate_state(1)[0]) for i in range(count)]
     batch = getattr(chosen, "generate_batch", None)
     if batch is None:
@@ -279,11 +279,3 @@ def _difficulty(value: Any) -> float:
     if not 0.0 <= difficulty <= 1.0:
         raise InvalidParameterError(f"difficulty must be from 0 to 1, got {difficulty}")
     return difficulty
-
-
-def _seed(value: Any) -> int:
-    if value is None:
-        return int.from_bytes(os.urandom(4), "big")
-    if isinstance(value, bool) or not isinstance(value, Integral) or not 0 <= int(value) < 2**64:
-        raise InvalidParameterError(f"seed must be an integer from 0 to 2**64 - 1, got {value!r}")
-    return int(value)

@@ -20,6 +20,7 @@ class TestPublicSurface:
             [
                 "AssetFormatError",
                 "AssetValidationError",
+                "Character",
                 "Entity",
                 "ExportError",
                 "GenerationError",
@@ -30,6 +31,7 @@ class TestPublicSurface:
                 "Tileset",
                 "UnknownNameError",
                 "__version__",
+                "character",
                 "level",
                 "level_batch",
                 "load",

@@ -1,4 +1,4 @@
-"""A built wheel, installed without the checkout, carries its schemas and its generators."""
+"""A built wheel, installed without the checkout, carries its schemas, generators and data."""
 
 from __future__ import annotations
 
@@ -19,6 +19,11 @@ assert "site-packages" in where and where.endswith("_schemas"), where
 level = procgen.level(seed=3, width=24, height=24, generator="cave")
 assert procgen.validate(json.loads(level.to_json())) == "level"
 assert generators.load("tiles").styles == ("cave", "dungeon", "overworld")  # header only
+import numpy as np
+from procgen.names import name_model
+from procgen.stats import draw_stats
+assert name_model().generate("northern", 1)[0]  # corpus, blocklist, weights; numpy sampling
+assert draw_stats("mage", 3, np.random.default_rng(0))["magic"] >= 0  # the stat examples
 assert "torch" not in sys.modules
 print(",".join(sorted(generators.available())))
 """

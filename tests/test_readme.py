@@ -22,7 +22,7 @@ class TestReadme:
         assert ci_command in commands
 
     def test_pictures_are_what_the_code_draws_today(self, tmp_path: Path) -> None:
-        """Every figure the README shows is byte-identical to a fresh Level.save() of it."""
+        """Every figure the README shows is byte-identical to what the code draws today."""
         spec = importlib.util.spec_from_file_location(
             "readme_figures", ROOT / "bench" / "readme_figures.py"
         )

@@ -35,7 +35,7 @@ from torch import nn
 class GridConfig:
     vocab_size: int  # symbols, not counting MASK (which gets index vocab_size)
     n_styles: int = 1
-    stem_channels: int = 32  # full resolution
+    stem_channels: int = 16  # full resolution: thin, because every channel here costs 4x
     trunk_channels: int = 64  # half resolution
     trunk_dilations: tuple[int, ...] = (1, 2, 4, 8, 1, 2)
     condition_dim: int = 32

@@ -53,6 +53,11 @@ def decode(
     tokens = locked.clone()
     unknown = tokens == mask_id
     total = unknown.flatten(1).sum(dim=1)  # per grid
+    # All of a grid's randomness in one draw from its own generator: per step, a uniform for
+    # the symbol (inverse-CDF sampling) and one for the commit order's Gumbel noise.
+    uniforms = torch.stack(
+        [torch.rand((steps, 2, *tokens.shape[1:]), generator=g) for g in generators], dim=1
+    ).clamp(1e-12, 1 - 1e-12)
     for step in range(1, steps + 1):
         if not unknown.any():
             break
@@ -60,19 +65,13 @@ def decode(
         if allowed is not None:
             logits = logits.masked_fill(~allowed[:, None, None, :], float("-inf"))
         probs = torch.softmax(logits.float(), dim=-1)
-        cells = probs.shape[1] * probs.shape[2]
-        sampled = torch.stack(
-            [
-                torch.multinomial(p.reshape(cells, -1), 1, generator=g).view(p.shape[:2])
-                for p, g in zip(probs, generators, strict=True)
-            ]
-        )
+        draw, order_noise = uniforms[step - 1, :, 0], uniforms[step - 1, :, 1]
+        cumulative = probs.cumsum(dim=-1)
+        # Scaled by the total so rounding never lands past the last possible symbol.
+        sampled = (cumulative < draw[..., None] * cumulative[..., -1:]).sum(dim=-1)
         confidence = torch.log(probs.gather(-1, sampled[..., None]).squeeze(-1).clamp_min(1e-12))
         fade = choice_temperature * (1 - step / steps)
-        noise = torch.stack(
-            [torch.rand(p.shape[:2], generator=g) for p, g in zip(probs, generators, strict=True)]
-        ).clamp(1e-12, 1 - 1e-12)
-        confidence = confidence - fade * torch.log(-torch.log(noise))  # + fade * Gumbel
+        confidence = confidence - fade * torch.log(-torch.log(order_noise))  # + fade * Gumbel
         confidence = confidence.masked_fill(~unknown, float("inf"))  # committed cells stay
 
         still_masked = torch.floor(total * mask_ratio(torch.tensor(step / steps))).long()

@@ -15,7 +15,6 @@ the file.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ import torch.nn.functional as F  # noqa: N812
 from tqdm import tqdm
 
 from procgen.errors import AssetFormatError, InvalidParameterError
+from procgen.models import schedule
 from procgen.models.grid import GridConfig, GridModel
 from procgen.models.grid_sampling import mask_ratio
 
@@ -58,12 +58,7 @@ class TrainSettings:
     batch_tiles: int = TILES_PER_BATCH  # tiles per batch, whatever the level size
 
     def __post_init__(self) -> None:
-        if self.steps is None and self.minutes is None:
-            raise InvalidParameterError("give a number of steps or of minutes to train")
-        if self.steps is not None and self.steps < 1:
-            raise InvalidParameterError(f"steps must be at least 1, got {self.steps}")
-        if self.minutes is not None and not self.minutes > 0:
-            raise InvalidParameterError(f"minutes must be positive, got {self.minutes}")
+        schedule.check_budget(self.steps, self.minutes)
         if self.augment not in AUGMENTATIONS:
             raise InvalidParameterError(f"augment must be one of {AUGMENTATIONS}")
 
@@ -176,11 +171,13 @@ def train(
     model.train()
     while True:
         elapsed = elapsed_before + time.perf_counter() - start
-        done = _progress(settings, step, elapsed)
+        done = schedule.progress(settings.steps, settings.minutes, step, elapsed)
         if done >= 1.0:
             break
         for group in optimizer.param_groups:
-            group["lr"] = _learning_rate(settings, step, done)
+            group["lr"] = schedule.learning_rate(
+                settings.learning_rate, settings.warmup, step, done
+            )
         symbols, style, difficulty = batcher.batch()
         loss = masked_loss(model, symbols, style, difficulty, generator)
         optimizer.zero_grad(set_to_none=True)
@@ -213,22 +210,6 @@ def train(
     model.eval()
     seconds = elapsed_before + time.perf_counter() - start
     return TrainResult(model=model, steps=step, losses=losses, seconds=seconds)
-
-
-def _progress(settings: TrainSettings, step: int, elapsed: float) -> float:
-    """How far along training is, in [0, 1]: by steps, by time, whichever is further."""
-    done = 0.0
-    if settings.steps is not None:
-        done = max(done, step / settings.steps)
-    if settings.minutes is not None:
-        done = max(done, elapsed / (60 * settings.minutes))
-    return done
-
-
-def _learning_rate(settings: TrainSettings, step: int, done: float) -> float:
-    """Linear warm-up, then cosine decay to a tenth."""
-    warm = min(1.0, (step + 1) / settings.warmup)
-    return settings.learning_rate * warm * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * done)))
 
 
 def _save_checkpoint(

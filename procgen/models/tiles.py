@@ -128,10 +128,7 @@ def train_tiles(
     from procgen.models.grid import GridConfig
     from procgen.models.grid_training import TILES_PER_BATCH, Example, TrainSettings, train
 
-    if out.suffix != ".safetensors":
-        raise AssetFormatError(f"{out}: weights are written as .safetensors")
-    if not out.parent.is_dir():
-        raise AssetFormatError(f"{out}: folder {out.parent} does not exist")
+    weights.check_output(out)
     settings = TrainSettings(
         steps=steps,
         minutes=minutes,

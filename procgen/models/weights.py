@@ -1,4 +1,4 @@
-"""Trained grid models on disk: safetensors tensors plus JSON metadata, loaded without running code.
+"""Trained models on disk: safetensors tensors plus JSON metadata, loaded without running code.
 
 A weights file carries everything needed to use it: the network configuration, the tileset its
 symbols stand for, its styles and which tiles each style ever used, and how it was trained. Every
@@ -22,7 +22,10 @@ from procgen.errors import AssetFormatError, InvalidParameterError
 from procgen.tiles import Tileset
 
 if TYPE_CHECKING:
+    import torch
+
     from procgen.models.grid import GridConfig, GridModel
+    from procgen.models.text import TextModel
 
 FORMAT = "procgen-grid-model/1"
 
@@ -52,30 +55,60 @@ class ModelCard:
 
 def save(path: Path, model: GridModel, card: ModelCard) -> None:
     """Write ``model`` and its card: float32 tensors, a few hundred kB to a few MB."""
-    from safetensors.torch import save_file
-
-    temporary = path.with_name(path.name + ".tmp")
-    tensors = {name: t.detach().contiguous() for name, t in model.state_dict().items()}
-    save_file(tensors, str(temporary), metadata=card.to_metadata())
-    temporary.chmod(0o644)  # an asset like any other, not a private file
-    temporary.replace(path)
+    save_tensors(path, model, card.to_metadata())
 
 
-def read_card(path: Path) -> ModelCard:
-    """The metadata of a weights file, checked; cheap (reads the header only, no torch)."""
+def check_output(out: Path) -> None:
+    """Refuse, before minutes of training, a weights path that could not be written."""
+    if out.suffix != ".safetensors":
+        raise AssetFormatError(f"{out}: weights are written as .safetensors")
+    if not out.parent.is_dir():
+        raise AssetFormatError(f"{out}: folder {out.parent} does not exist")
+
+
+def read_metadata(path: Path, expected_format: str, what: str) -> dict[str, str]:
+    """The JSON metadata of a safetensors file of ``expected_format`` (header only, no torch)."""
     from safetensors import SafetensorError, safe_open
 
     if not path.is_file():
         raise AssetFormatError(f"{path}: no such weights file")
     try:
         with safe_open(str(path), framework="numpy") as handle:
-            metadata = handle.metadata() or {}
+            metadata: dict[str, str] = handle.metadata() or {}
     except (SafetensorError, OSError, ValueError) as error:
         raise AssetFormatError(f"{path}: not a safetensors weights file ({error})") from None
-    if metadata.get("format") != FORMAT:
+    if metadata.get("format") != expected_format:
+        raise AssetFormatError(f"{path}: not a {what} (format {metadata.get('format')!r})")
+    return metadata
+
+
+def save_tensors(path: Path, model: torch.nn.Module, metadata: dict[str, str]) -> None:
+    """Write a model's tensors and metadata atomically: float32, readable by any safetensors."""
+    from safetensors.torch import save_file
+
+    temporary = path.with_name(path.name + ".tmp")
+    tensors = {name: t.detach().contiguous() for name, t in model.state_dict().items()}
+    save_file(tensors, str(temporary), metadata=metadata)
+    temporary.chmod(0o644)  # an asset like any other, not a private file
+    temporary.replace(path)
+
+
+def load_tensors(path: Path, model: torch.nn.Module) -> None:
+    """Fill ``model`` from the file. Loads tensors only: nothing in the file is executed."""
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    try:
+        model.load_state_dict(load_file(str(path)), strict=True)
+    except (SafetensorError, RuntimeError, TypeError, ValueError) as error:
         raise AssetFormatError(
-            f"{path}: not a procgen grid model (format {metadata.get('format')!r})"
-        )
+            f"{path}: weights do not fit the model they describe ({error})"
+        ) from None
+
+
+def read_card(path: Path) -> ModelCard:
+    """The metadata of a weights file, checked; cheap (reads the header only, no torch)."""
+    metadata = read_metadata(path, FORMAT, "procgen grid model")
     try:
         config = json.loads(metadata["config"])
         tileset = Tileset.from_dict(json.loads(metadata["tileset"]))
@@ -94,20 +127,14 @@ def read_card(path: Path) -> ModelCard:
 
 def load(path: Path) -> tuple[GridModel, ModelCard]:
     """The model in eval mode and its card. Loads tensors only: nothing in the file is executed."""
-    from safetensors import SafetensorError
-    from safetensors.torch import load_file
-
     from procgen.models.grid import GridModel
 
     card = read_card(path)
     try:
-        config = grid_config(card.config)
-        model = GridModel(config)
-        model.load_state_dict(load_file(str(path)), strict=True)
-    except (SafetensorError, RuntimeError, TypeError, ValueError) as error:
-        raise AssetFormatError(
-            f"{path}: weights do not fit the model they describe ({error})"
-        ) from None
+        model = GridModel(grid_config(card.config))
+    except (TypeError, ValueError) as error:
+        raise AssetFormatError(f"{path}: damaged model configuration ({error})") from None
+    load_tensors(path, model)
     return model.eval(), card
 
 
@@ -131,3 +158,60 @@ def allowed_symbols(card: ModelCard, styles: Sequence[str]) -> list[list[bool]]:
     """Per requested style, which symbols (tileset order) the style may use."""
     chars = list(card.tileset)
     return [[c in card.style_tiles[s] for c in chars] for s in styles]
+
+
+TEXT_FORMAT = "procgen-text-model/1"
+
+
+@dataclass(frozen=True)
+class TextCard:
+    """What a text model's weights file says about itself."""
+
+    kind: str  # "names", "text", ...
+    config: dict[str, Any]
+    vocabulary: tuple[str, ...]
+    training: dict[str, Any] = field(default_factory=dict)
+    merges: tuple[tuple[str, str], ...] = ()  # subword merges, in order (none for characters)
+
+    def to_metadata(self) -> dict[str, str]:
+        return {
+            "format": TEXT_FORMAT,
+            "kind": self.kind,
+            "config": json.dumps(self.config),
+            "vocabulary": json.dumps(list(self.vocabulary)),
+            "merges": json.dumps([list(pair) for pair in self.merges]),
+            "training": json.dumps(self.training),
+        }
+
+
+def save_text(path: Path, model: TextModel, card: TextCard) -> None:
+    save_tensors(path, model, card.to_metadata())
+
+
+def read_text_card(path: Path) -> TextCard:
+    """The metadata of a text model's weights file, checked; header only, no torch."""
+    metadata = read_metadata(path, TEXT_FORMAT, "procgen text model")
+    try:
+        config = json.loads(metadata["config"])
+        vocabulary = tuple(str(s) for s in json.loads(metadata["vocabulary"]))
+        merges = tuple((str(a), str(b)) for a, b in json.loads(metadata.get("merges", "[]")))
+        training = json.loads(metadata.get("training", "{}"))
+        kind = str(metadata["kind"])
+    except (KeyError, ValueError, TypeError) as error:
+        raise AssetFormatError(f"{path}: damaged model metadata ({error})") from None
+    if not isinstance(config, dict) or config.get("vocab_size") != len(vocabulary):
+        raise AssetFormatError(f"{path}: model vocabulary does not match its configuration")
+    return TextCard(kind, config, vocabulary, training, merges)
+
+
+def load_text(path: Path) -> tuple[TextModel, TextCard]:
+    """The text model in eval mode and its card; tensors only, nothing executed."""
+    from procgen.models.text import TextConfig, TextModel
+
+    card = read_text_card(path)
+    try:
+        model = TextModel(TextConfig(**card.config))
+    except (TypeError, ValueError) as error:
+        raise AssetFormatError(f"{path}: damaged model configuration ({error})") from None
+    load_tensors(path, model)
+    return model.eval(), card

@@ -1,0 +1,201 @@
+"""Conditioned text from the shared text model: names, backstories, quest prose.
+
+Every kind of text procgen writes is a set of *examples*: a text (with ``{slot}`` placeholders)
+and the conditions it was written under (a naming style, a role, a quest motivation). One
+function trains the text model of :mod:`procgen.models.text` on such a set and measures it on a
+held-out tenth against the count baselines of :mod:`procgen.models.ngram`, on the same split
+and the same symbols; one class samples from the result.
+
+The held-out split is chosen by a hash of each example's position, so it never changes with the
+training seed, and the model never sees it: not for training, not for choosing its weights.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from procgen.errors import AssetFormatError, InvalidParameterError
+from procgen.models import weights
+from procgen.models.ngram import AddOneBigram, Document, best_ngram
+from procgen.models.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from procgen.models.text_inference import TextSampler
+
+TEST_SHARE = 0.1
+
+
+@dataclass(frozen=True)
+class Example:
+    conditions: tuple[str, ...]  # e.g. ("role:mage",); the same number for every example
+    text: str
+
+
+@dataclass(frozen=True)
+class WriterReport:
+    out: Path
+    examples: int
+    conditions: tuple[str, ...]
+    steps: int
+    seconds: float
+    heldout: dict[str, float]  # nats per symbol on the test split: model, ngram, bigram
+    best_order: int
+
+    def lines(self, what: str) -> list[str]:
+        """The held-out comparison, as ``procgen train`` prints it."""
+        figures = self.heldout
+        return [
+            f"wrote {self.out} ({self.examples} {what};"
+            f" {self.steps} steps in {self.seconds:.0f} s)",
+            "held-out loss, nats per character (end marker included):",
+            f"  model                          {figures['model']:.3f}",
+            f"  best interpolated n-gram (n={self.best_order})  {figures['ngram']:.3f}",
+            f"  add-one bigram                 {figures['bigram']:.3f}",
+        ]
+
+
+def split(count: int, share: float = TEST_SHARE) -> tuple[list[int], list[int]]:
+    """Train and test indices: an example is held out by a hash of its position, forever."""
+    test = [i for i in range(count) if _unit(i) < share]
+    held = set(test)
+    return [i for i in range(count) if i not in held], test
+
+
+def _unit(i: int) -> float:
+    return int.from_bytes(hashlib.sha256(f"example-{i}".encode()).digest()[:8], "big") / 2**64
+
+
+def documents(examples: Sequence[Example], vocabulary: Vocabulary) -> list[Document]:
+    return [
+        Document(
+            tuple(vocabulary.condition(c) for c in example.conditions),
+            (*vocabulary.encode(example.text), vocabulary.end),
+        )
+        for example in examples
+    ]
+
+
+def train_writer(
+    examples: Sequence[Example],
+    out: Path,
+    *,
+    kind: str,
+    steps: int | None = None,
+    minutes: float | None = None,
+    seed: int = 0,
+    progress: bool | None = None,
+    card_extra: dict[str, Any] | None = None,
+    merges: int = 0,
+    **config: Any,
+) -> WriterReport:
+    """Train on all but the held-out tenth of ``examples``, save to ``out``, measure.
+
+    ``merges`` > 0 gives the model subword symbols (:mod:`procgen.models.vocabulary`); the
+    baselines stay on characters, and every loss is per character either way.
+    """
+    from procgen.models.text import TextConfig
+    from procgen.models.text_training import TextSettings, nats, train_text
+
+    weights.check_output(out)
+    if len(examples) < 10:
+        raise AssetFormatError(f"need at least 10 examples to train on, got {len(examples)}")
+    if len({len(e.conditions) for e in examples}) > 1:
+        raise AssetFormatError("every example needs the same kinds of condition")
+    settings = TextSettings(steps=steps, minutes=minutes, seed=seed)
+    conditions = sorted({c for e in examples for c in e.conditions})
+    train_rows, test_rows = split(len(examples))
+    # The model learns its merges from the training split only: nothing of the test leaks in.
+    vocabulary = Vocabulary.build(
+        (e.text for e in examples),
+        conditions,
+        merges=merges,
+        merge_texts=[examples[i].text for i in train_rows],
+    )
+    encoded = documents(examples, vocabulary)
+    train = [encoded[i] for i in train_rows]
+    test = [encoded[i] for i in test_rows]
+    longest = max(len(d.prefix) + len(d.targets) for d in encoded)
+    text_config = TextConfig(vocab_size=len(vocabulary), block_size=longest, **config)
+    result = train_text(train, text_config, settings, begin=vocabulary.begin, progress=progress)
+
+    characters = Vocabulary.build((e.text for e in examples), conditions)
+    char_docs = documents(examples, characters)
+    char_train = [char_docs[i] for i in train_rows]
+    char_test = [char_docs[i] for i in test_rows]
+    chars = sum(len(d.targets) for d in char_test)  # characters, slots as one, ends included
+    total, _ = nats(result.model, test, vocabulary.begin)
+    order, per_order = best_ngram(char_train, char_test, len(characters), characters.begin)
+    bigram, _ = AddOneBigram(len(characters), characters.begin).fit(char_train).nats(char_test)
+    heldout = {"model": total / chars, "ngram": per_order[order], "bigram": bigram / chars}
+    training = {
+        "seed": seed,
+        "steps": result.steps,
+        "best_step": result.best_step,
+        "seconds": round(result.seconds, 1),
+        "heldout_nats_per_char": {k: round(v, 4) for k, v in heldout.items()},
+        "ngram_order": order,
+        "conditions_per_example": len(examples[0].conditions),
+        **(card_extra or {}),
+    }
+    card = weights.TextCard(
+        kind, text_config.to_dict(), vocabulary.symbols, training, vocabulary.merges
+    )
+    weights.save_text(out, result.model, card)
+    return WriterReport(
+        out, len(examples), tuple(conditions), result.steps, result.seconds, heldout, order
+    )
+
+
+class Writer:
+    """A trained text model of one kind, ready to write under given conditions."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        self.path = path
+        self.card = weights.read_text_card(path)
+        if self.card.kind != kind:
+            raise AssetFormatError(f"{path}: a {self.card.kind} model, not a {kind} model")
+        self.vocabulary = Vocabulary(self.card.vocabulary, self.card.merges)
+
+    @cached_property
+    def sha256(self) -> str:
+        """The weights file's digest, recorded in every asset the model helps make."""
+        return weights.sha256(self.path)
+
+    @cached_property
+    def sampler(self) -> TextSampler:
+        """The network in numpy, for sampling (weights are read on first use)."""
+        from procgen.models.text_inference import TextSampler
+
+        config = self.card.config
+        return TextSampler.load(self.path, int(config["n_layer"]), int(config["n_head"]))
+
+    def write(
+        self, conditions: Sequence[str], seeds: Sequence[int], temperature: float = 1.0
+    ) -> list[str]:
+        """One text per seed (slots still as ``{placeholders}``), decoded together."""
+        from procgen.models.text_inference import sample
+
+        expected = self.card.training.get("conditions_per_example", len(conditions))
+        if len(conditions) != expected:
+            raise InvalidParameterError(
+                f"this model writes under {expected} conditions, got {len(conditions)}"
+            )
+        prefix = [self.vocabulary.begin, *(self.vocabulary.condition(c) for c in conditions)]
+        special = [i for i, s in enumerate(self.vocabulary.symbols) if s[0] == "<" and len(s) > 1]
+        outputs = sample(
+            self.sampler,
+            [prefix] * len(seeds),
+            end=self.vocabulary.end,
+            max_length=self.sampler.block_size,
+            rngs=[np.random.default_rng(s) for s in seeds],
+            temperature=temperature,
+            banned=[i for i in special if i != self.vocabulary.end],
+        )
+        return [self.vocabulary.decode(o) for o in outputs]
