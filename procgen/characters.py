@@ -181,7 +181,10 @@ def character(
     writer = backstory_model(_path(backstories))
     namer.check_style(style)
     streams = [np.random.default_rng([seed, part]) for part in range(7)]  # one per part
-    role = role or ROLES[int(streams[0].integers(len(ROLES)))]
+    drawable = [r for r in ROLES if r in drawer.roles]  # a user's sprite model may know fewer
+    if not drawable:
+        raise UnknownNameError(f"the sprite model draws none of the roles {', '.join(ROLES)}")
+    role = role or drawable[int(streams[0].integers(len(drawable)))]
     if style is None and namer.styles:
         style = namer.styles[int(streams[1].integers(len(namer.styles)))]
     # One decode gives both the name and the stem of the home in the backstory.

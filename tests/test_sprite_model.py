@@ -48,6 +48,16 @@ class TestTrainingOnAUsersPNGs:
         palette = model.palette("mage", np.random.default_rng(0))
         assert len(palette) == len(model.card.tileset)
 
+    def test_characters_use_it_and_pick_roles_it_can_draw(self, png_model: Path) -> None:
+        """procgen.character(sprites=...) draws with your model, in the roles it knows."""
+        import procgen
+
+        heroes = [procgen.character(seed=s, sprites=png_model) for s in range(6)]
+        assert {hero.role for hero in heroes} <= {"guard", "mage"}
+        assert all(
+            hero.meta["weights"]["sprites"] == SpriteModel(png_model).sha256 for hero in heroes
+        )
+
     def test_an_unknown_role_is_named(self, png_model: Path) -> None:
         """Roles the folder did not have are an error listing the known ones."""
         with pytest.raises(UnknownNameError, match="guard, mage"):
