@@ -169,6 +169,12 @@ class Writer:
         return weights.sha256(self.path)
 
     @cached_property
+    def banned(self) -> list[int]:
+        """Markers a text never contains: begin and the conditions (end stops it instead)."""
+        markers = (i for i, s in enumerate(self.vocabulary.symbols) if s[0] == "<" and len(s) > 1)
+        return [i for i in markers if i != self.vocabulary.end]
+
+    @cached_property
     def sampler(self) -> TextSampler:
         """The network in numpy, for sampling (weights are read on first use)."""
         from procgen.models.text_inference import TextSampler
@@ -188,7 +194,6 @@ class Writer:
                 f"this model writes under {expected} conditions, got {len(conditions)}"
             )
         prefix = [self.vocabulary.begin, *(self.vocabulary.condition(c) for c in conditions)]
-        special = [i for i, s in enumerate(self.vocabulary.symbols) if s[0] == "<" and len(s) > 1]
         outputs = sample(
             self.sampler,
             [prefix] * len(seeds),
@@ -196,6 +201,6 @@ class Writer:
             max_length=self.sampler.block_size,
             rngs=[np.random.default_rng(s) for s in seeds],
             temperature=temperature,
-            banned=[i for i in special if i != self.vocabulary.end],
+            banned=self.banned,
         )
         return [self.vocabulary.decode(o) for o in outputs]

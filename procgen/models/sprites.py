@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +30,7 @@ from procgen.models import weights
 from procgen.tiles import Tileset, TileType
 
 if TYPE_CHECKING:
-    from procgen.models.grid import GridModel
+    pass
 
 SPRITE_WEIGHTS = DATA / "sprites.safetensors"
 SLOT_CHARACTERS = ".123456789abcdef"  # slot k is written as SLOT_CHARACTERS[k]
@@ -197,24 +197,15 @@ def digest(pixels: Pixels) -> str:
     return hashlib.blake2b(bytes(data.shape) + data.tobytes(), digest_size=8).hexdigest()
 
 
-class SpriteModel:
+class SpriteModel(weights.TrainedGrid):
     """A trained sprite model: draws slot pixels for a role; never returns a training sprite."""
 
+    kind = "sprites"
+    what = "sprite model"
+
     def __init__(self, path: Path = SPRITE_WEIGHTS) -> None:
-        self.path = path
-        self.card = weights.read_card(path)
-        if self.card.kind != "sprites":
-            raise AssetFormatError(f"{path}: a {self.card.kind} model, not a sprite model")
+        super().__init__(path)
         self.training = frozenset(self.card.training.get("training_digests", ()))
-
-    @cached_property
-    def network(self) -> GridModel:
-        model, _ = weights.load(self.path)
-        return model
-
-    @cached_property
-    def sha256(self) -> str:
-        return weights.sha256(self.path)
 
     @property
     def roles(self) -> tuple[str, ...]:

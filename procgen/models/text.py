@@ -117,6 +117,3 @@ class TextModel(nn.Module):
             x = block(x)
         logits: torch.Tensor = F.linear(self.norm(x), self.embed.weight)  # tied to the embedding
         return logits
-
-    def parameter_count(self) -> int:
-        return sum(p.numel() for p in self.parameters())

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +32,7 @@ from procgen.solver import Mask, largest_region, regions
 from procgen.tiles import Tileset
 
 if TYPE_CHECKING:
-    from procgen.models.grid import GridModel
+    pass
 
 Grid = npt.NDArray[np.uint8]
 CONNECTIVITY_QUANTILE = 0.05
@@ -191,24 +190,15 @@ class TileSymbols:
         return self.chars[symbols]
 
 
-class TileModel:
+class TileModel(weights.TrainedGrid):
     """A trained tile model ready to generate, inpaint and repair levels."""
 
+    kind = "tiles"
+    what = "tile-map model"
+
     def __init__(self, path: Path) -> None:
-        self.path = path
-        self.card = weights.read_card(path)
-        if self.card.kind != "tiles":
-            raise AssetFormatError(f"{path}: a {self.card.kind} model, not a tile-map model")
+        super().__init__(path)
         self.symbols = TileSymbols(self.card.tileset)
-
-    @cached_property
-    def network(self) -> GridModel:
-        model, _ = weights.load(self.path)
-        return model
-
-    @cached_property
-    def sha256(self) -> str:
-        return weights.sha256(self.path)
 
     def sample(
         self,

@@ -107,10 +107,6 @@ class Vocabulary:
         """Whether every slot and character of ``text`` is in the vocabulary."""
         return all(piece in self._index for piece in _pieces(text))
 
-    @property
-    def slots(self) -> tuple[str, ...]:
-        return tuple(s for s in self.symbols if SLOT.fullmatch(s))
-
     def encode(self, text: str) -> list[int]:
         """Symbol ids; anything outside the vocabulary is an error, not silently dropped."""
         if not self.merges:

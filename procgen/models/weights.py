@@ -15,8 +15,9 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from procgen.errors import AssetFormatError, InvalidParameterError
 from procgen.tiles import Tileset
@@ -136,6 +137,32 @@ def load(path: Path) -> tuple[GridModel, ModelCard]:
         raise AssetFormatError(f"{path}: damaged model configuration ({error})") from None
     load_tensors(path, model)
     return model.eval(), card
+
+
+class TrainedGrid:
+    """A grid model's weights file of one ``kind``: its card now, its network on first use.
+
+    The tile and sprite models build on this; reading the card is cheap (no torch), so a model
+    can be listed and checked long before anything is drawn.
+    """
+
+    kind: ClassVar[str]  # "tiles" or "sprites"
+    what: ClassVar[str]  # how an error names it: "tile-map model", "sprite model"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.card = read_card(path)
+        if self.card.kind != self.kind:
+            raise AssetFormatError(f"{path}: a {self.card.kind} model, not a {self.what}")
+
+    @cached_property
+    def network(self) -> GridModel:
+        model, _ = load(self.path)
+        return model
+
+    @cached_property
+    def sha256(self) -> str:
+        return sha256(self.path)
 
 
 def grid_config(values: Mapping[str, Any]) -> GridConfig:
