@@ -18,10 +18,11 @@ from collections.abc import Callable
 import numpy as np
 
 import procgen
-from procgen.backstory import backstory_model
+from procgen.backstory import template
 from procgen.characters import draw_traits
 from procgen.models.sprites import sprite_model
 from procgen.names import name_model
+from procgen.prose import prose_model
 from procgen.stats import draw_stats
 
 BUDGET_MS = 20.0
@@ -41,7 +42,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=100)
     args = parser.parse_args()
-    names, sprites, stories = name_model(), sprite_model(), backstory_model()
+    names, sprites, writer = name_model(), sprite_model(), prose_model()
     rows = {
         "character (whole)": lambda s: procgen.character(seed=s, role="mage", level=10),
         "  name and home": lambda s: names.generate("northern", s, count=2),
@@ -50,7 +51,7 @@ def main() -> None:
             draw_stats("mage", 10, np.random.default_rng(s)),
             draw_traits("mage", np.random.default_rng(s)),
         ),
-        "  backstory": lambda s: stories.template("mage", s),
+        "  backstory": lambda s: template(writer, "mage", s),
         "level 16x16 (yardstick)": lambda s: procgen.level(seed=s, width=16, height=16),
     }
     print(f"{'what':<26}{'median ms':>10}")

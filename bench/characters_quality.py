@@ -28,10 +28,12 @@ import numpy as np
 from scipy.stats import spearmanr
 
 import procgen
+from procgen.backstory import SLOTS
 from procgen.backstory import acceptable as backstory_acceptable
 from procgen.metrics import kl_both_ways
 from procgen.models.sprites import PAPERDOLL_PER_ROLE, paperdoll_examples, sprite_model
 from procgen.names import NAME_CORPUS, name_model, read_names
+from procgen.prose import prose_model
 from procgen.schemas import validator
 from procgen.sprites import components, mirror_iou, nearest_hamming, outline_fraction, palette
 from procgen.sprites.paperdoll import ROLES
@@ -150,6 +152,12 @@ def characters_section(count: int) -> None:
         f"schema-valid: {valid}/{count}; distinct names: {len(set(names)) / count:.1%}; "
         f"backstories naming the character and role: {backstories}/{count}"
     )
+    writer = prose_model()
+    kept, drafts = 0, 100
+    for role in ROLES:
+        for text in writer.write(["part:backstory", f"role:{role}"], range(drafts), slots=SLOTS):
+            kept += backstory_acceptable(text, role)
+    print(f"raw backstory drafts ({drafts} per role): {kept / (drafts * len(ROLES)):.1%} kept")
 
 
 def main() -> None:

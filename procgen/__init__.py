@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from procgen.characters import Character, character
     from procgen.generation import level, level_batch
     from procgen.levels import Entity, Level
+    from procgen.quests.api import Quest, quest, questline
     from procgen.tiles import Tileset, TileType
 
 try:
@@ -43,6 +44,9 @@ _LAZY = {
     "level": "procgen.generation",
     "level_batch": "procgen.generation",
     "load": "procgen.assets",
+    "Quest": "procgen.quests.api",
+    "quest": "procgen.quests.api",
+    "questline": "procgen.quests.api",
     "validate": "procgen.assets",
     "Entity": "procgen.levels",
     "Level": "procgen.levels",
@@ -60,6 +64,7 @@ __all__ = [
     "InvalidParameterError",
     "Level",
     "ProcgenError",
+    "Quest",
     "TileType",
     "Tileset",
     "UnknownNameError",
@@ -68,6 +73,8 @@ __all__ = [
     "level",
     "level_batch",
     "load",
+    "quest",
+    "questline",
     "validate",
 ]
 

@@ -150,14 +150,14 @@ def character(
     style: str | None = None,
     names: str | Path | None = None,
     sprites: str | Path | None = None,
-    backstories: str | Path | None = None,
+    prose: str | Path | None = None,
 ) -> Character:
     """Generate a character.
 
     ``role`` is one of :data:`ROLES` (drawn at random when None); ``level`` from 1 to 100;
     ``style`` is a naming style of the name model (drawn at random when None). ``names``,
-    ``sprites`` and ``backstories`` use your own weights (``procgen train names|sprites|
-    backstories``) instead of the shipped ones. With ``seed=None`` a fresh seed is drawn and
+    ``sprites`` and ``prose`` use your own weights (``procgen train names|sprites|prose``)
+    instead of the shipped ones. With ``seed=None`` a fresh seed is drawn and
     recorded in ``meta.seed``.
 
     >>> import procgen
@@ -167,9 +167,10 @@ def character(
     >>> hero.to_json() == procgen.character(seed=3, role="mage", level=5).to_json()
     True
     """
-    from procgen.backstory import backstory_model, place_name
+    from procgen.backstory import backstory, place_name
     from procgen.models.sprites import sprite_model
     from procgen.names import name_model
+    from procgen.prose import prose_model
     from procgen.stats import draw_stats
 
     seed = resolve_seed(seed)
@@ -178,7 +179,7 @@ def character(
         raise UnknownNameError(f"unknown role {role!r}; expected one of: {', '.join(ROLES)}")
     namer = name_model(_path(names))
     drawer = sprite_model(_path(sprites))
-    writer = backstory_model(_path(backstories))
+    writer = prose_model(_path(prose))
     namer.check_style(style)
     streams = [np.random.default_rng([seed, part]) for part in range(7)]  # one per part
     drawable = [r for r in ROLES if r in drawer.roles]  # a user's sprite model may know fewer
@@ -194,7 +195,7 @@ def character(
     stats = draw_stats(role, level, streams[4])
     traits = draw_traits(role, streams[4])
     home = place_name(home_stem, style, streams[6])
-    backstory = writer.generate(role, name, home, int(streams[5].integers(2**62)))
+    story = backstory(writer, role, name, home, int(streams[5].integers(2**62)))
     return Character(
         id=f"char-{seed}",
         name=name,
@@ -204,7 +205,7 @@ def character(
         stats=stats,
         traits=traits,
         sprite=sprite,
-        backstory=backstory,
+        backstory=story,
         meta={
             "generator": "procgen",
             "version": "1.0",
@@ -212,7 +213,7 @@ def character(
             "weights": {
                 "names": namer.sha256,
                 "sprites": drawer.sha256,
-                "backstories": writer.sha256,
+                "prose": writer.sha256,
             },
         },
     )

@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _level_parser(commands)
     _character_parser(commands)
+    _quest_parser(commands)
     check = commands.add_parser(
         "validate",
         help="validate asset files or folders",
@@ -91,7 +92,7 @@ def _character_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     hero.add_argument("--level", type=int, default=1, help="1 to 100 (default 1)")
     hero.add_argument("--style", help="naming style: fantasy, northern, desert, imperial")
-    for part in ("names", "sprites", "backstories"):
+    for part in ("names", "sprites", "prose"):
         hero.add_argument(f"--{part}", type=Path, help=f"your own {part} model (.safetensors)")
     hero.add_argument(
         "-o",
@@ -101,8 +102,31 @@ def _character_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
 
 
+def _quest_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """`procgen quest`: one quest for a level, to stdout or a file."""
+    made = commands.add_parser(
+        "quest",
+        help="generate one quest for a level",
+        description="Generate a quest whose targets are reachable entities of the level.",
+    )
+    made.add_argument("--level", type=Path, help="level file (default: a new 32x32 level)")
+    made.add_argument(
+        "--cast",
+        type=Path,
+        nargs="+",
+        help="character files (.json/.yaml) who may give or take part (default: three new ones)",
+    )
+    made.add_argument("--giver", help="character id of the giver (default: drawn from the cast)")
+    made.add_argument("--motivation", help="knowledge, comfort, wealth, ... (default: drawn)")
+    made.add_argument("--seed", type=int, help="random seed (default: fresh, recorded in meta)")
+    made.add_argument("--prose", type=Path, help="your own prose model (.safetensors)")
+    made.add_argument(
+        "-o", "--out", type=Path, help="file to write: .json .yaml .yml (default: JSON to stdout)"
+    )
+
+
 def _train_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
-    """`procgen train tiles|names|sprites|backstories`: train a model on your own examples."""
+    """`procgen train tiles|names|sprites|prose|text`: train a model on your own examples."""
     train = commands.add_parser("train", help="train a learned model on your own examples")
     models = train.add_subparsers(
         dest="model", metavar="MODEL", parser_class=_Parser, required=True
@@ -147,19 +171,26 @@ def _train_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         minutes=5.0,
         data_required=False,
     )
-    stories = _model_parser(
+    prose = _model_parser(
         models,
-        "backstories",
-        "the backstory model, on role-tagged texts",
-        'Train the backstory model on a JSON-lines file of {"role": ..., "text": ...} records '
-        "using {name} and {place} placeholders. Prints held-out loss against n-gram baselines.",
+        "prose",
+        "the prose model of backstories and quests",
+        'Train the prose model on backstories (JSON lines of {"role": ..., "text": ...}) and a '
+        "folder of quest files (<motivation>.jsonl), written with {slot} placeholders. "
+        "Prints held-out loss against n-gram baselines.",
         data_help="backstories (.jsonl)",
         minutes=8.0,
+        data_required=False,
     )
-    stories.add_argument(
-        "--extra",
-        type=Path,
-        help="a folder of quest .jsonl files to read as more prose (as the shipped model does)",
+    prose.add_argument("--quests", type=Path, help="a folder of quest .jsonl files")
+    _model_parser(
+        models,
+        "text",
+        "the text model, on any text of yours",
+        "Train the text model on a text file of documents separated by blank lines, or a JSON "
+        "list of strings. Prints held-out loss against n-gram baselines.",
+        data_help="documents (.txt, blank-line separated; or .json, a list of strings)",
+        minutes=10.0,
     )
 
 
@@ -216,6 +247,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _level(args)
         if args.command == "character":
             return _character(args)
+        if args.command == "quest":
+            return _quest(args)
         if args.command == "validate":
             return _validate(args.paths)
         if args.command == "list":
@@ -283,7 +316,7 @@ def _character(args: argparse.Namespace) -> int:
         style=args.style,
         names=args.names,
         sprites=args.sprites,
-        backstories=args.backstories,
+        prose=args.prose,
     )
     if args.out is None:
         sys.stdout.write(made.to_json())
@@ -292,6 +325,30 @@ def _character(args: argparse.Namespace) -> int:
     print(
         f"wrote {args.out}: {made.name}, level {made.level} {made.role} (seed {made.meta['seed']})"
     )
+    return 0
+
+
+def _quest(args: argparse.Namespace) -> int:
+    import procgen
+    from procgen.quests.api import check_destination, read_cast
+
+    if args.out is not None:
+        check_destination(args.out)
+    made = procgen.quest(
+        seed=args.seed,
+        level=None if args.level is None else procgen.load(args.level),
+        giver=args.giver,
+        motivation=args.motivation,
+        cast=None if args.cast is None else read_cast(args.cast),
+        prose=args.prose,
+    )
+    if args.out is None:
+        sys.stdout.write(made.to_json())
+        return 0
+    made.save(args.out)
+    document = made.to_dict()
+    steps = ", ".join(o["action"] for o in document["objectives"])
+    print(f"wrote {args.out}: {made.title!r}, a {document['motivation']} quest ({steps})")
     return 0
 
 
@@ -359,6 +416,8 @@ def _train_tiles(args: argparse.Namespace) -> int:
 
 def _train(args: argparse.Namespace) -> int:
     """Every model but tiles: train, then print what the trainer reports."""
+    from procgen.errors import InvalidParameterError
+
     budget = {
         "steps": args.steps,
         "minutes": args.minutes if args.steps or args.minutes else args.default_minutes,
@@ -368,11 +427,17 @@ def _train(args: argparse.Namespace) -> int:
         from procgen.names import train_names
 
         print("\n".join(train_names(args.data, args.out, **budget).lines("names")))
-    elif args.model == "backstories":
-        from procgen.backstory import train_backstories
+    elif args.model == "prose":
+        from procgen.prose import train_prose
 
-        written = train_backstories(args.data, args.out, extra=args.extra, **budget)
+        if args.data is None and args.quests is None:
+            raise InvalidParameterError("give --data (backstories), --quests (a folder), or both")
+        written = train_prose(args.out, backstories=args.data, quests=args.quests, **budget)
         print("\n".join(written.lines("texts")))
+    elif args.model == "text":
+        from procgen.documents import train_documents
+
+        print("\n".join(train_documents(args.data, args.out, **budget).lines("documents")))
     else:
         from procgen.models.sprites import train_sprites
 

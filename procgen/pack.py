@@ -16,15 +16,20 @@ from pathlib import Path
 
 import numpy as np
 
-from procgen.assets import inside, read_document
+from procgen.assets import dump_yaml, inside, read_document
+from procgen.characters import Character, character
 from procgen.errors import ExportError
 from procgen.generation import level
+from procgen.levels import Level
 from procgen.schemas import check, schema_id
+from procgen.sprites.paperdoll import ROLES
 from procgen.tiles import STANDARD_TILESET
 
 MANIFEST = "manifest.json"
 STYLES = ("dungeon", "cave", "overworld")
 LEVEL_SIZE = (48, 32)
+QUESTLINE = 2  # quests per level
+SCHEMA_KINDS = ("level", "tileset", "character", "quest")
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,8 @@ class PackedAsset:
 
 
 def write_pack(out: Path, seed: int = 1, name: str = "sample") -> list[PackedAsset]:
-    """Write a sample pack to ``out``: one level per style at two difficulties, in every format."""
+    """Write a sample pack to ``out``: one level per style at two difficulties, in every format,
+    a character of every role (YAML and sprite PNG), and a questline for every level."""
     if out.exists() and not (
         out.is_dir() and (not any(out.iterdir()) or (out / MANIFEST).is_file())
     ):
@@ -85,7 +91,9 @@ def _build(root: Path, seed: int) -> list[PackedAsset]:
         PackedAsset("tilesets/standard.json", "tileset", f"{len(STANDARD_TILESET)} tiles")
     )
 
+    cast = _characters(root, seed, assets)
     inside(root, "levels").mkdir()
+    inside(root, "quests").mkdir()
     for index, (style, difficulty) in enumerate(
         (style, difficulty) for style in STYLES for difficulty in (0.2, 0.8)
     ):
@@ -112,14 +120,54 @@ def _build(root: Path, seed: int) -> list[PackedAsset]:
             made.save(inside(root, stem + suffix))
             assets.append(PackedAsset(stem + suffix, kind, summary))
         assets.append(PackedAsset(f"{stem}.tiles.png", "image", "tileset image of the .tmj"))
+        _questline(root, made, cast, stem=stem, seed=level_seed, assets=assets)
     for asset in assets:
-        if asset.kind in ("level", "tileset"):
+        if asset.kind in SCHEMA_KINDS:
             check(read_document(root / asset.path), source=asset.path)
     return assets
 
 
+def _characters(root: Path, seed: int, assets: list[PackedAsset]) -> list[Character]:
+    """A character of every role, as YAML and as its sprite: the cast of the pack's quests."""
+    inside(root, "characters").mkdir()
+    cast = []
+    for index, role in enumerate(ROLES):
+        made = character(
+            seed=int(np.random.SeedSequence([seed, 100, index]).generate_state(1)[0]),
+            role=role,
+            level=1 + 4 * index,
+        )
+        summary = f"{made.name}, level {made.level} {made.role}"
+        for suffix, kind in ((".yaml", "character"), (".png", "image")):
+            made.save(inside(root, f"characters/{role}{suffix}"))
+            assets.append(PackedAsset(f"characters/{role}{suffix}", kind, summary))
+        cast.append(made)
+    return cast
+
+
+def _questline(
+    root: Path,
+    made: Level,
+    cast: list[Character],
+    *,
+    stem: str,
+    seed: int,
+    assets: list[PackedAsset],
+) -> None:
+    """Quests for one level, each naming the level's file so a game can find its targets."""
+    from procgen.quests.api import questline
+
+    name = stem.removeprefix("levels/")
+    for number, quest in enumerate(questline(made, cast, QUESTLINE, seed=seed), start=1):
+        document = {**quest.to_dict(), "level": f"{stem}.json"}
+        path = f"quests/{name}-{number}.yaml"
+        inside(root, path).write_text(dump_yaml(document), "utf-8")
+        steps = "+".join(o["action"] for o in document["objectives"])
+        assets.append(PackedAsset(path, "quest", f"{quest.title!r} ({steps})"))
+
+
 def _schema_of(kind: str) -> dict[str, str]:
-    return {"schema": schema_id(kind)} if kind in ("level", "tileset") else {}
+    return {"schema": schema_id(kind)} if kind in SCHEMA_KINDS else {}
 
 
 def _sha256(path: Path) -> str:

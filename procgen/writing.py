@@ -13,7 +13,7 @@ training seed, and the model never sees it: not for training, not for choosing i
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from procgen.errors import AssetFormatError, InvalidParameterError
+from procgen.errors import AssetFormatError
 from procgen.models import weights
 from procgen.models.ngram import AddOneBigram, Document, best_ngram
-from procgen.models.vocabulary import Vocabulary
+from procgen.models.vocabulary import SLOT, Vocabulary
 
 if TYPE_CHECKING:
     from procgen.models.text_inference import TextSampler
@@ -34,7 +34,7 @@ TEST_SHARE = 0.1
 
 @dataclass(frozen=True)
 class Example:
-    conditions: tuple[str, ...]  # e.g. ("role:mage",); the same number for every example
+    conditions: tuple[str, ...]  # e.g. ("role:mage",); each a symbol placed before the text
     text: str
 
 
@@ -106,8 +106,6 @@ def train_writer(
     weights.check_output(out)
     if len(examples) < 10:
         raise AssetFormatError(f"need at least 10 examples to train on, got {len(examples)}")
-    if len({len(e.conditions) for e in examples}) > 1:
-        raise AssetFormatError("every example needs the same kinds of condition")
     settings = TextSettings(steps=steps, minutes=minutes, seed=seed)
     conditions = sorted({c for e in examples for c in e.conditions})
     train_rows, test_rows = split(len(examples))
@@ -141,7 +139,6 @@ def train_writer(
         "seconds": round(result.seconds, 1),
         "heldout_nats_per_char": {k: round(v, 4) for k, v in heldout.items()},
         "ngram_order": order,
-        "conditions_per_example": len(examples[0].conditions),
         **(card_extra or {}),
     }
     card = weights.TextCard(
@@ -174,6 +171,11 @@ class Writer:
         markers = (i for i, s in enumerate(self.vocabulary.symbols) if s[0] == "<" and len(s) > 1)
         return [i for i in markers if i != self.vocabulary.end]
 
+    def _other_slots(self, slots: Collection[str]) -> list[int]:
+        allowed = {f"{{{slot}}}" for slot in slots}
+        symbols = self.vocabulary.symbols
+        return [i for i, s in enumerate(symbols) if SLOT.fullmatch(s) and s not in allowed]
+
     @cached_property
     def sampler(self) -> TextSampler:
         """The network in numpy, for sampling (weights are read on first use)."""
@@ -183,24 +185,46 @@ class Writer:
         return TextSampler.load(self.path, int(config["n_layer"]), int(config["n_head"]))
 
     def write(
-        self, conditions: Sequence[str], seeds: Sequence[int], temperature: float = 1.0
+        self,
+        conditions: Sequence[str],
+        seeds: Sequence[int],
+        *,
+        slots: Collection[str] | None = None,
+        temperature: float = 1.0,
     ) -> list[str]:
-        """One text per seed (slots still as ``{placeholders}``), decoded together."""
+        """One text per seed under ``conditions`` (slots still as ``{placeholders}``)."""
+        return self.write_each(
+            [conditions] * len(seeds), seeds, slots=slots, temperature=temperature
+        )
+
+    def write_each(
+        self,
+        conditions: Sequence[Sequence[str]],
+        seeds: Sequence[int],
+        *,
+        slots: Collection[str] | None = None,
+        temperature: float = 1.0,
+    ) -> list[str]:
+        """One text per (conditions, seed) pair, decoded together in one batch.
+
+        Every row needs as many conditions as the others, and draws its randomness from its
+        own seed. An unknown condition is an :class:`~procgen.errors.UnknownNameError`.
+        ``slots`` names the placeholders the caller can fill (``{"name", "place"}``); the
+        model is never let to write another, rather than writing it and being rejected.
+        """
         from procgen.models.text_inference import sample
 
-        expected = self.card.training.get("conditions_per_example", len(conditions))
-        if len(conditions) != expected:
-            raise InvalidParameterError(
-                f"this model writes under {expected} conditions, got {len(conditions)}"
-            )
-        prefix = [self.vocabulary.begin, *(self.vocabulary.condition(c) for c in conditions)]
+        vocabulary = self.vocabulary
+        prefixes = [
+            [vocabulary.begin, *(vocabulary.condition(c) for c in row)] for row in conditions
+        ]
         outputs = sample(
             self.sampler,
-            [prefix] * len(seeds),
-            end=self.vocabulary.end,
+            prefixes,
+            end=vocabulary.end,
             max_length=self.sampler.block_size,
             rngs=[np.random.default_rng(s) for s in seeds],
+            banned=self.banned if slots is None else self.banned + self._other_slots(slots),
             temperature=temperature,
-            banned=self.banned,
         )
-        return [self.vocabulary.decode(o) for o in outputs]
+        return [vocabulary.decode(o) for o in outputs]

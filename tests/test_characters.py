@@ -128,34 +128,6 @@ class TestCharacterCommand:
         assert not list(Path().iterdir())
 
 
-class TestTrainingOnYourOwnTexts:
-    def test_train_backstories_reports_the_baselines(
-        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-    ) -> None:
-        """`procgen train backstories` trains on role-tagged texts and prints the comparison."""
-        data = tmp_path / "stories.jsonl"
-        lines = [
-            json.dumps({"role": role, "text": f"{{name}} was a {role} of {{place}} once, {n}."})
-            for role in ("guard", "merchant")
-            for n in range(15)
-        ]
-        data.write_text("\n".join(lines) + "\n")
-        out = tmp_path / "stories.safetensors"
-        arguments = ["train", "backstories", "--data", str(data), "--out", str(out)]
-        assert main([*arguments, "--steps", "3"]) == 0
-        assert "n-gram" in capsys.readouterr().out and out.is_file()
-
-    def test_a_malformed_record_is_named(
-        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-    ) -> None:
-        """A line that is not a backstory record: exit 2, the file and line in one line."""
-        data = tmp_path / "stories.jsonl"
-        data.write_text('{"role": "guard", "text": "{name} keeps watch."}\n[1, 2]\n')
-        out = tmp_path / "x.safetensors"
-        assert main(["train", "backstories", "--data", str(data), "--out", str(out)]) == 2
-        assert ":2:" in capsys.readouterr().err and not out.exists()
-
-
 def test_roles_are_the_schema_roles() -> None:
     """The roles procgen generates are exactly the schema's vocabulary."""
     schema = validator("character").schema

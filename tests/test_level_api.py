@@ -27,6 +27,7 @@ class TestPublicSurface:
                 "InvalidParameterError",
                 "Level",
                 "ProcgenError",
+                "Quest",
                 "TileType",
                 "Tileset",
                 "UnknownNameError",
@@ -35,6 +36,8 @@ class TestPublicSurface:
                 "level",
                 "level_batch",
                 "load",
+                "quest",
+                "questline",
                 "validate",
             ]
         )

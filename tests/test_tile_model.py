@@ -11,9 +11,10 @@ import pytest
 from independent_solver import playable
 
 import procgen
+from procgen.corpus import read_corpus
 from procgen.models import weights
 from procgen.models.grid_training import TrainSettings, train
-from procgen.models.tiles import TileSymbols, train_tiles
+from procgen.models.tiles import NEUTRAL_DIFFICULTY, TileSymbols, train_tiles, training_labels
 
 LEGEND = {
     "tiles": {
@@ -90,12 +91,36 @@ class TestTrainingOnAUsersFolder:
             train_tiles(corpus, tmp_path / "m.safetensors", steps=5, resume=True, progress=False)
 
 
+class TestDifficultyLabels:
+    def test_levels_without_a_recorded_difficulty_also_train_at_the_neutral_label(
+        self, corpus: Path
+    ) -> None:
+        """Text grids are labelled by hazard rank, and each trains once more at 0.5, so the
+        default difficulty samples the whole corpus rather than the room ranked in the middle."""
+        read = read_corpus(corpus)
+        pairs = training_labels(read)
+        assert len(pairs) == 2 * len(read.levels)
+        ranked, neutral = pairs[: len(read.levels)], pairs[len(read.levels) :]
+        assert [i for i, _ in ranked] == [i for i, _ in neutral] == list(range(len(read.levels)))
+        ranks = [label for _, label in ranked]
+        assert 0.0 <= min(ranks) < max(ranks) <= 1.0  # ranks of hazard density; ties share one
+        assert {label for _, label in neutral} == {NEUTRAL_DIFFICULTY}
+
+    def test_a_recorded_difficulty_is_kept_and_trained_once(self, tmp_path: Path) -> None:
+        folder = tmp_path / "dungeon"
+        folder.mkdir()
+        for n, difficulty in enumerate((0.2, 0.7)):
+            procgen.level(n, width=16, height=16, generator="dungeon", difficulty=difficulty).save(
+                folder / f"{n}.json"
+            )
+        assert training_labels(read_corpus(folder)) == [(0, 0.2), (1, 0.7)]
+
+
 class TestResume:
     def test_resumed_training_matches_an_uninterrupted_run(
         self, corpus: Path, tmp_path: Path
     ) -> None:
         """Stopping at a checkpoint and resuming gives the same weights as never stopping."""
-        from procgen.corpus import read_corpus
         from procgen.models.grid import GridConfig
         from procgen.models.grid_training import Example
 

@@ -13,7 +13,8 @@ not on the other grids decoded beside it.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import torch
 
@@ -24,6 +25,24 @@ DEFAULT_STEPS = 8
 #: first and starve rare ones (water, lava): measured on the held-out corpus, 2.0 gave a cave
 #: KL2 of 0.31, 8.0 gave 0.05 at the same speed.
 DEFAULT_CHOICE_TEMPERATURE = 8.0
+#: Below this many cells per call, decode on one thread. A second thread cannot pay for its
+#: hand-offs on a 16x16 sprite, and when another process holds a core it costs far more:
+#: one sprite took 13 ms on one thread against 27-85 ms on two (bench: character_speed.py).
+SMALL_WORK = 1024
+
+
+@contextmanager
+def _threads(cells: int) -> Iterator[None]:
+    """One torch thread for small work, restored afterwards (the setting is process-wide)."""
+    threads = torch.get_num_threads()
+    if cells <= SMALL_WORK and threads > 1:
+        torch.set_num_threads(1)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(threads)
+    else:
+        yield
 
 
 def mask_ratio(progress: torch.Tensor) -> torch.Tensor:
@@ -49,6 +68,32 @@ def decode(
     ``allowed`` ([B, vocab] bool) restricts each grid to the symbols its style ever used;
     ``generators`` holds one random generator per grid.
     """
+    with _threads(locked.numel()):
+        return _decode(
+            model,
+            style,
+            difficulty,
+            locked,
+            allowed=allowed,
+            steps=steps,
+            temperature=temperature,
+            choice_temperature=choice_temperature,
+            generators=generators,
+        )
+
+
+def _decode(
+    model: GridModel,
+    style: torch.Tensor,
+    difficulty: torch.Tensor,
+    locked: torch.Tensor,
+    *,
+    allowed: torch.Tensor | None,
+    steps: int,
+    temperature: float,
+    choice_temperature: float,
+    generators: Sequence[torch.Generator],
+) -> torch.Tensor:
     mask_id = model.config.mask_id
     tokens = locked.clone()
     unknown = tokens == mask_id
