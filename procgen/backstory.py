@@ -72,7 +72,14 @@ def template(writer: ProseModel, role: str, seed: int) -> str:
     conditions = ["part:backstory", f"role:{role}"]
     for attempt in range(0, ATTEMPTS, BATCH):
         seeds = [(seed * ATTEMPTS + attempt + i) % 2**63 for i in range(BATCH)]
-        for text in writer.write(conditions, seeds, slots=SLOTS):
+        texts = writer.write_each(
+            [conditions] * BATCH,
+            seeds,
+            slots=SLOTS,
+            groups=[0] * BATCH,
+            accept=lambda _, text: acceptable(text, role),
+        )
+        for text in texts:
             if acceptable(text, role):
                 return text
     raise GenerationError(f"no acceptable backstory for a {role} in {ATTEMPTS} samples")

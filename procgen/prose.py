@@ -111,6 +111,7 @@ def train_prose(
         seed=seed,
         progress=progress,
         merges=MERGES,
+        real_words=True,
         **PROSE_CONFIG,
     )
 

@@ -13,7 +13,7 @@ training seed, and the model never sees it: not for training, not for choosing i
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +23,7 @@ import numpy as np
 
 from procgen.errors import AssetFormatError
 from procgen.models import weights
+from procgen.models.lexicon import Lexicon, words
 from procgen.models.ngram import AddOneBigram, Document, best_ngram
 from procgen.models.vocabulary import SLOT, Vocabulary
 
@@ -93,12 +94,15 @@ def train_writer(
     progress: bool | None = None,
     card_extra: dict[str, Any] | None = None,
     merges: int = 0,
+    real_words: bool = False,
     **config: Any,
 ) -> WriterReport:
     """Train on all but the held-out tenth of ``examples``, save to ``out``, measure.
 
     ``merges`` > 0 gives the model subword symbols (:mod:`procgen.models.vocabulary`); the
-    baselines stay on characters, and every loss is per character either way.
+    baselines stay on characters, and every loss is per character either way. ``real_words``
+    records the examples' words in the weights file, and the model then writes only those
+    (:mod:`procgen.models.lexicon`); held-out loss is measured without that rule.
     """
     from procgen.models.text import TextConfig
     from procgen.models.text_training import TextSettings, nats, train_text
@@ -141,8 +145,9 @@ def train_writer(
         "ngram_order": order,
         **(card_extra or {}),
     }
+    lexicon = tuple(words(e.text for e in examples)) if real_words else ()
     card = weights.TextCard(
-        kind, text_config.to_dict(), vocabulary.symbols, training, vocabulary.merges
+        kind, text_config.to_dict(), vocabulary.symbols, training, vocabulary.merges, lexicon
     )
     weights.save_text(out, result.model, card)
     return WriterReport(
@@ -177,6 +182,13 @@ class Writer:
         return [i for i, s in enumerate(symbols) if SLOT.fullmatch(s) and s not in allowed]
 
     @cached_property
+    def lexicon(self) -> Lexicon | None:
+        """The words this model may write, if its weights file lists them."""
+        if not self.card.lexicon:
+            return None
+        return Lexicon(frozenset(self.card.lexicon), self.vocabulary.symbols)
+
+    @cached_property
     def sampler(self) -> TextSampler:
         """The network in numpy, for sampling (weights are read on first use)."""
         from procgen.models.text_inference import TextSampler
@@ -204,6 +216,8 @@ class Writer:
         *,
         slots: Collection[str] | None = None,
         temperature: float = 1.0,
+        groups: Sequence[int] | None = None,
+        accept: Callable[[int, str], bool] | None = None,
     ) -> list[str]:
         """One text per (conditions, seed) pair, decoded together in one batch.
 
@@ -211,6 +225,10 @@ class Writer:
         own seed. An unknown condition is an :class:`~procgen.errors.UnknownNameError`.
         ``slots`` names the placeholders the caller can fill (``{"name", "place"}``); the
         model is never let to write another, rather than writing it and being rejected.
+
+        A caller that keeps only the first acceptable draft of each group of rows passes
+        ``groups`` and ``accept(row, text)``: the rows after an accepted one in its group are
+        then cut short (their texts are unfinished), which changes no choice and saves steps.
         """
         from procgen.models.text_inference import sample
 
@@ -226,5 +244,8 @@ class Writer:
             rngs=[np.random.default_rng(s) for s in seeds],
             banned=self.banned if slots is None else self.banned + self._other_slots(slots),
             temperature=temperature,
+            lexicon=self.lexicon,
+            groups=groups,
+            accept=None if accept is None else lambda row, ids: accept(row, vocabulary.decode(ids)),
         )
         return [vocabulary.decode(o) for o in outputs]

@@ -13,6 +13,14 @@ import procgen
 from procgen.cli import main
 from procgen.errors import InvalidParameterError, UnknownNameError
 from procgen.levels import Level
+from procgen.models.lexicon import words
+from procgen.prose import (
+    BACKSTORY_CORPUS,
+    QUEST_CORPUS,
+    prose_model,
+    read_backstories,
+    read_quest_prose,
+)
 from procgen.quests.grammar import MOTIVATIONS
 from procgen.quests.structure import completable, questline_completable
 from procgen.quests.text import acceptable, fill, required_slots, slots_consistent
@@ -94,6 +102,20 @@ class TestQuest:
             assert slots["reward"].lower() in offer
             for slot in required_slots("offer", made.skeleton.actions):
                 assert slots[slot].lower() in offer, (slot, slots[slot], offer)
+
+    def test_prose_is_spelled_only_in_words_of_the_corpus(self) -> None:
+        """The model writes no invented words: each is a word of the authored prose."""
+        corpus = set(words(e.text for e in read_quest_prose(QUEST_CORPUS)))
+        corpus |= set(words(e.text for e in read_backstories(BACKSTORY_CORPUS)))
+        corpus |= {w[:1].upper() + w[1:] for w in corpus}
+        for made in quests():
+            assert set(words(made.text.templates.values())) <= corpus
+
+    def test_the_shipped_lexicon_is_the_corpus_words(self) -> None:
+        """The word list inside the shipped weights is exactly what training derives from the
+        shipped corpus, so the documented training command reproduces it."""
+        texts = read_backstories(BACKSTORY_CORPUS) + read_quest_prose(QUEST_CORPUS)
+        assert prose_model().card.lexicon == tuple(words(e.text for e in texts))
 
     def test_same_seed_same_quest_byte_for_byte(self) -> None:
         again = procgen.quest(seed=12, level=level(1), cast=CAST, motivation=MOTIVATIONS[3])

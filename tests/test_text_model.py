@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import pickle
+import re
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from procgen.errors import AssetFormatError, InvalidParameterError, UnknownNameError
 from procgen.models import weights
+from procgen.models.lexicon import Lexicon
 from procgen.models.ngram import AddOneBigram, Document, InterpolatedNGram, best_ngram
 from procgen.models.text import TextConfig, TextModel
 from procgen.models.text_inference import TextSampler, sample
@@ -87,6 +89,10 @@ class TestTransformer:
         torch.manual_seed(0)
         config = TextConfig(vocab_size=11, block_size=12)
         model = TextModel(config).eval()
+        with torch.no_grad():  # trained norms are not (1, 0): the folding must be exercised
+            for name, parameter in model.named_parameters():
+                if "norm" in name or name.endswith("bias"):
+                    parameter.add_(torch.randn_like(parameter) * 0.3)
         vocabulary = Vocabulary(("<begin>", "<end>", *"abcdefghi"))
         card = weights.TextCard("text", config.to_dict(), vocabulary.symbols)
         weights.save_text(tmp_path / "m.safetensors", model, card)
@@ -157,6 +163,49 @@ class TestSampling:
         rngs = [np.random.default_rng(s) for s in range(20)]
         out = sample(sampler, [[0]] * 20, end=1, max_length=12, rngs=rngs, banned=[0, 2])
         assert not any({0, 2} & set(s) for s in out)
+
+    def test_a_lexicon_admits_only_its_words(self) -> None:
+        """With a lexicon, every word written is one of its words (or one capitalised)."""
+        torch.manual_seed(0)
+        symbols = ("<begin>", "<end>", " ", ".", *"abcdeo", "ab", " ca", "e.")
+        config = TextConfig(vocab_size=len(symbols), block_size=40)
+        model = TextModel(config).eval()
+        lexicon = Lexicon(frozenset({"cab", "bad", "code", "a", "dab"}), symbols)
+        rngs = [np.random.default_rng(s) for s in range(30)]
+        state = {name: t.numpy() for name, t in model.state_dict().items()}
+        sampler = TextSampler(state, config.n_layer, config.n_head)
+        drafts = sample(
+            sampler, [[0]] * 30, end=1, max_length=30, rngs=rngs, banned=[0], lexicon=lexicon
+        )
+        texts = ["".join(symbols[i] for i in ids) for ids in drafts if len(ids) < 30]  # ended
+        written = {w for text in texts for w in re.findall(r"[A-Za-z']+", text)}
+        assert written and written <= {"cab", "bad", "code", "a", "dab"}
+
+    @given(word=st.sampled_from(["", "c", "ca", "cab", "Ca", "co", "cod", "x", "da", "Dab"]))
+    def test_the_allowed_set_is_what_allows_allows(self, word: str) -> None:
+        """Finding the allowed symbols from a word's completions agrees with checking each."""
+        symbols = ("<begin>", "<end>", " ", ".", *"abcdeo", "ab", " ca", "e.", "de.", "b c")
+        lexicon = Lexicon(frozenset({"cab", "bad", "code", "a", "dab"}), symbols)
+        expected = [i for i in range(len(symbols)) if lexicon.allows(word, i)]
+        assert lexicon.allowed_after(word).tolist() == expected
+
+    def test_cutting_short_changes_no_choice(self, sampler: TextSampler) -> None:
+        """Stopping the drafts after an accepted one leaves the first accepted draft as it was."""
+
+        def accept(row: int, ids: list[int]) -> bool:
+            return len(ids) % 2 == 0
+
+        def first_accepted(groups: list[int] | None) -> list[list[int] | None]:
+            rngs = [np.random.default_rng(s) for s in range(12)]
+            kwargs = {"groups": groups, "accept": accept} if groups else {}
+            out = sample(sampler, [[0]] * 12, end=1, max_length=14, rngs=rngs, **kwargs)
+            rows = [range(4), range(4, 8), range(8, 12)]
+            return [
+                next((out[r] for r in group if len(out[r]) < 14 and accept(r, out[r])), None)
+                for group in rows
+            ]
+
+        assert first_accepted([0] * 4 + [1] * 4 + [2] * 4) == first_accepted(None)
 
 
 class TestWeightsFiles:

@@ -1,20 +1,22 @@
 """Sampling from a trained :class:`~procgen.models.text.TextModel` in numpy, one symbol at a time.
 
-Why a numpy twin of the network: sampling runs at batch 1, one symbol per step, on tiny matrices,
-where PyTorch spends ~10 us dispatching each of the ~50 operations of a step; numpy spends ~2 us.
-A 50-symbol backstory is then ~4 ms instead of ~25, which is what keeps a whole character inside
-its 20 ms budget. It also means text never imports torch. The arithmetic is the model's own
-(pre-norm blocks, exact GELU, tied output layer) with cached keys and values; a test checks that
-both give the same logits.
+Why a numpy twin of the network: sampling runs a few sequences at a time, one symbol per step, on
+tiny matrices, where the cost of a step is the number of array operations, not the arithmetic
+(PyTorch spends ~10 us dispatching each, numpy 1-3 us). So the weights are rearranged at load to
+need as few operations as possible, and text never imports torch. The arithmetic is the model's
+own (pre-norm blocks, exact GELU, tied output layer) with cached keys and values; a test checks
+that both give the same logits.
 
 Each sequence draws from its own ``numpy.random.Generator``, so its draws do not depend on the
-sequences decoded beside it; a sequence that has ended leaves the batch, so a short title decoded
-beside a long offer stops costing anything once it ends.
+sequences decoded beside it. A sequence that has ended leaves the batch, so a short title decoded
+beside a long offer stops costing anything once it ends; so does a draft the caller will not
+need, once an earlier draft of the same text is accepted. With a lexicon
+(:mod:`procgen.models.lexicon`) only real words are spelled.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from procgen.errors import AssetFormatError
+from procgen.models.lexicon import Lexicon
 
 Array = npt.NDArray[np.float32]
 
@@ -51,28 +54,55 @@ class Cache:
 
 
 class TextSampler:
-    """The weights of a text model, arranged for fast incremental decoding."""
+    """The weights of a text model, arranged for fast incremental decoding.
+
+    Arranged once at load, so that a step does as few numpy calls as it can (each costs a few
+    microseconds, more than the arithmetic on these small matrices): weights are transposed
+    for ``x @ W``; each layer norm's scale and shift are folded into the linear layer after it
+    (``(n * g + b) @ W + c == n @ (g W) + (b @ W + c)``); and the attention scale
+    ``1 / sqrt(head_dim)`` is folded into the query weights.
+    """
 
     def __init__(self, tensors: Mapping[str, npt.NDArray[np.float32]], n_layer: int, n_head: int):
         try:
             self.embed = tensors["embed.weight"]
             self.position = tensors["position.weight"]
-            self.norm = (tensors["norm.weight"], tensors["norm.bias"])
-            self.layers = [
-                {
-                    name.removeprefix(f"blocks.{i}."): tensor
-                    for name, tensor in tensors.items()
-                    if name.startswith(f"blocks.{i}.")
-                }
-                for i in range(n_layer)
-            ]
-            for layer in self.layers:  # transposed once, so a step is plain x @ W
-                for name in ("attention.qkv", "attention.proj", "mlp.up", "mlp.down"):
-                    layer[f"{name}.weight"] = np.ascontiguousarray(layer[f"{name}.weight"].T)
-            self.unembed = np.ascontiguousarray(self.embed.T)  # the tied output layer
+            self.layers = [self._arrange(tensors, f"blocks.{i}.", n_head) for i in range(n_layer)]
+            self.unembed, self.unembed_bias = _fold(
+                tensors["norm.weight"], tensors["norm.bias"], self.embed.T, None
+            )  # the tied output layer, after the final norm
         except KeyError as error:
             raise AssetFormatError(f"text model weights lack {error.args[0]}") from None
         self.n_head = n_head
+
+    @staticmethod
+    def _arrange(tensors: Mapping[str, Array], prefix: str, n_head: int) -> dict[str, Array]:
+        def get(name: str) -> Array:
+            return tensors[prefix + name]
+
+        qkv, qkv_bias = _fold(
+            get("norm1.weight"),
+            get("norm1.bias"),
+            get("attention.qkv.weight").T,
+            get("attention.qkv.bias"),
+        )
+        channels = qkv.shape[0]
+        scale = np.float32(1 / np.sqrt(channels // n_head))
+        qkv[:, :channels] *= scale
+        qkv_bias[:channels] *= scale
+        up, up_bias = _fold(
+            get("norm2.weight"), get("norm2.bias"), get("mlp.up.weight").T, get("mlp.up.bias")
+        )
+        return {
+            "qkv": qkv,
+            "qkv_bias": qkv_bias,
+            "proj": np.ascontiguousarray(get("attention.proj.weight").T),
+            "proj_bias": get("attention.proj.bias"),
+            "up": up,
+            "up_bias": up_bias,
+            "down": np.ascontiguousarray(get("mlp.down.weight").T),
+            "down_bias": get("mlp.down.bias"),
+        }
 
     @classmethod
     def load(cls, path: Path, n_layer: int, n_head: int) -> TextSampler:
@@ -102,14 +132,12 @@ class TextSampler:
             batch * length, -1
         )
         for i, layer in enumerate(self.layers):
-            h = _norm(x, layer["norm1.weight"], layer["norm1.bias"])
-            x = x + self._attend(h, layer, cache, i, batch)
-            h = _norm(x, layer["norm2.weight"], layer["norm2.bias"])
-            h = _gelu(h @ layer["mlp.up.weight"] + layer["mlp.up.bias"])
-            x = x + h @ layer["mlp.down.weight"] + layer["mlp.down.bias"]
+            x = x + self._attend(_standardise(x), layer, cache, i, batch)
+            h = _gelu(_standardise(x) @ layer["up"] + layer["up_bias"])
+            x = x + h @ layer["down"] + layer["down_bias"]
         cache.length = start + length
         last = x.reshape(batch, length, -1)[:, -1]
-        logits: Array = _norm(last, *self.norm) @ self.unembed
+        logits: Array = _standardise(last) @ self.unembed + self.unembed_bias
         return logits, cache
 
     def _attend(self, x: Array, layer: dict[str, Array], cache: Cache, i: int, batch: int) -> Array:
@@ -117,28 +145,34 @@ class TextSampler:
         channels = x.shape[1]
         length = x.shape[0] // batch
         start, end = cache.length, cache.length + length
-        qkv = (x @ layer["attention.qkv.weight"] + layer["attention.qkv.bias"]).reshape(
-            batch, length, 3, self.n_head, -1
-        )
+        qkv = (x @ layer["qkv"] + layer["qkv_bias"]).reshape(batch, length, 3, self.n_head, -1)
         q = qkv[:, :, 0].transpose(0, 2, 1, 3)
         cache.keys[i][:, :, start:end] = qkv[:, :, 1].transpose(0, 2, 1, 3)
         cache.values[i][:, :, start:end] = qkv[:, :, 2].transpose(0, 2, 1, 3)
         k, v = cache.keys[i][:, :, :end], cache.values[i][:, :, :end]
-        scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(q.shape[-1]))
+        scores = q @ k.transpose(0, 1, 3, 2)
         if length > 1:  # the prefix: each position sees itself and those before it
             future = np.triu(np.ones((length, end), dtype=bool), end - length + 1)
             scores = np.where(future, -np.inf, scores)
         weights = np.exp(scores - scores.max(axis=-1, keepdims=True))
         y = (weights / weights.sum(axis=-1, keepdims=True)) @ v
         y = y.transpose(0, 2, 1, 3).reshape(batch * length, channels)
-        out: Array = y @ layer["attention.proj.weight"] + layer["attention.proj.bias"]
+        out: Array = y @ layer["proj"] + layer["proj_bias"]
         return out
 
 
-def _norm(x: Array, weight: Array, bias: Array, eps: float = 1e-5) -> Array:
+def _fold(scale: Array, shift: Array, weight: Array, bias: Array | None) -> tuple[Array, Array]:
+    """A layer norm's affine step folded into the linear layer ``weight`` [in, out] after it."""
+    folded = np.ascontiguousarray(scale[:, None] * weight, dtype=np.float32)
+    offset = shift @ weight + (0 if bias is None else bias)
+    return folded, np.asarray(offset, dtype=np.float32)
+
+
+def _standardise(x: Array, eps: float = 1e-5) -> Array:
+    """Layer norm without its affine step (folded into the next layer's weights)."""
     centred = x - np.add.reduce(x, axis=-1, keepdims=True) / x.shape[-1]
     variance = np.add.reduce(centred * centred, axis=-1, keepdims=True) / x.shape[-1]
-    result: Array = centred / np.sqrt(variance + eps) * weight + bias
+    result: Array = centred / np.sqrt(variance + eps)
     return result
 
 
@@ -165,11 +199,20 @@ def sample(
     rngs: Sequence[np.random.Generator],
     temperature: float = 1.0,
     banned: Sequence[int] = (),
+    lexicon: Lexicon | None = None,
+    groups: Sequence[int] | None = None,
+    accept: Callable[[int, list[int]], bool] | None = None,
 ) -> list[list[int]]:
     """Continue each prefix (all of one length) until ``end`` or ``max_length`` new symbols.
 
     Returns the new symbols of each sequence, without ``end``. ``banned`` symbols (the begin
-    marker, condition symbols) are never sampled.
+    marker, condition symbols) are never sampled; with a ``lexicon``, neither is a symbol that
+    would spell a word outside it.
+
+    Callers that want the *first* acceptable sequence of each group (drafts of one text, in
+    seed order) pass ``groups`` (a group id per sequence) and ``accept``: once a sequence ends
+    and is accepted, the later sequences of its group stop where they are, since the caller
+    will never choose them. Which sequence is first accepted does not change.
     """
     if len({len(p) for p in prefixes}) != 1:
         raise ValueError("prefixes decoded together must have one length")
@@ -178,6 +221,8 @@ def sample(
     outputs: list[list[int]] = [[] for _ in prefixes]
     rows = np.arange(len(prefixes))  # the sequence each row of the batch continues
     ban = np.array(banned, dtype=np.int64)
+    open_words = [""] * len(prefixes)  # the word each sequence is in the middle of
+    accepted: dict[int, int] = {}  # group -> the earliest sequence accepted in it
     for _ in range(min(max_length, room)):
         scaled = logits.astype(np.float64) / temperature
         scaled[:, ban] = -np.inf
@@ -185,9 +230,21 @@ def sample(
         cumulative = probabilities.cumsum(axis=1)
         draws = np.array([rngs[int(row)].random() for row in rows]) * cumulative[:, -1]
         chosen = (cumulative < draws[:, None]).sum(axis=1)
+        if lexicon is not None:
+            _respell(
+                chosen, probabilities, [(rngs[r], open_words[r]) for r in rows.tolist()], lexicon
+            )
         going = chosen != end
         for row, symbol in zip(rows[going], chosen[going], strict=True):
             outputs[row].append(int(symbol))
+            if lexicon is not None:
+                open_words[row] = lexicon.advance(open_words[row], int(symbol))
+        if groups is not None and accept is not None:
+            for row in map(int, rows[~going]):
+                group = groups[row]
+                if row < accepted.get(group, len(prefixes)) and accept(row, outputs[row]):
+                    accepted[group] = row
+            going &= [r < accepted.get(groups[r], len(prefixes)) for r in map(int, rows)]
         if not going.any():
             break
         if not going.all():  # finished sequences leave the batch: no work on dead rows
@@ -195,3 +252,24 @@ def sample(
             cache = cache.keep(going)
         logits, cache = model.step(chosen[:, None], cache)
     return outputs
+
+
+def _respell(
+    chosen: npt.NDArray[np.int64],
+    probabilities: npt.NDArray[np.float64],
+    rows: Sequence[tuple[np.random.Generator, str]],
+    lexicon: Lexicon,
+) -> None:
+    """Draw again, in place, every symbol that would spell a word outside ``lexicon``.
+
+    Most draws are real words, and checking the one drawn is a cached lookup. A refused draw is
+    replaced by a draw among the allowed symbols only, which samples exactly from the
+    distribution with every refused symbol masked out.
+    """
+    for i, (rng, open_word) in enumerate(rows):
+        if lexicon.allows(open_word, int(chosen[i])):
+            continue
+        allowed = lexicon.allowed_after(open_word)
+        cumulative = probabilities[i, allowed].cumsum()
+        if cumulative[-1] > 0:  # else every real word underflowed: keep the model's own choice
+            chosen[i] = allowed[int((cumulative < rng.random() * cumulative[-1]).sum())]

@@ -199,6 +199,7 @@ class TextCard:
     vocabulary: tuple[str, ...]
     training: dict[str, Any] = field(default_factory=dict)
     merges: tuple[tuple[str, str], ...] = ()  # subword merges, in order (none for characters)
+    lexicon: tuple[str, ...] = ()  # the only words it may write (none: any spelling)
 
     def to_metadata(self) -> dict[str, str]:
         return {
@@ -208,6 +209,7 @@ class TextCard:
             "vocabulary": json.dumps(list(self.vocabulary)),
             "merges": json.dumps([list(pair) for pair in self.merges]),
             "training": json.dumps(self.training),
+            "lexicon": json.dumps(list(self.lexicon)),
         }
 
 
@@ -223,12 +225,13 @@ def read_text_card(path: Path) -> TextCard:
         vocabulary = tuple(str(s) for s in json.loads(metadata["vocabulary"]))
         merges = tuple((str(a), str(b)) for a, b in json.loads(metadata.get("merges", "[]")))
         training = json.loads(metadata.get("training", "{}"))
+        lexicon = tuple(str(w) for w in json.loads(metadata.get("lexicon", "[]")))
         kind = str(metadata["kind"])
     except (KeyError, ValueError, TypeError) as error:
         raise AssetFormatError(f"{path}: damaged model metadata ({error})") from None
     if not isinstance(config, dict) or config.get("vocab_size") != len(vocabulary):
         raise AssetFormatError(f"{path}: model vocabulary does not match its configuration")
-    return TextCard(kind, config, vocabulary, training, merges)
+    return TextCard(kind, config, vocabulary, training, merges, lexicon)
 
 
 def load_text(path: Path) -> tuple[TextModel, TextCard]:

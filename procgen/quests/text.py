@@ -129,11 +129,20 @@ def write_quest_text(writer: ProseModel, skeleton: QuestSkeleton) -> QuestText:
             quest_conditions(part, skeleton.motivation, skeleton.actions) for part, _ in rows
         ]
         seeds = [_seed(skeleton.seed, QUEST_PARTS.index(part), round_, i) for part, i in rows]
-        for (part, _), draft in zip(
-            rows,
-            writer.write_each(conditions, seeds, slots=skeleton.slots, temperature=TEMPERATURE),
-            strict=True,
-        ):
+        parts = [part for part, _ in rows]
+
+        def accept(row: int, draft: str, parts: list[str] = parts) -> bool:
+            return acceptable(draft, parts[row], skeleton)
+
+        drafts = writer.write_each(
+            conditions,
+            seeds,
+            slots=skeleton.slots,
+            temperature=TEMPERATURE,
+            groups=[QUEST_PARTS.index(part) for part in parts],
+            accept=accept,
+        )
+        for (part, _), draft in zip(rows, drafts, strict=True):
             if part in kept:
                 continue
             drafted[part] += 1
