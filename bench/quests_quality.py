@@ -32,7 +32,7 @@ import numpy as np
 import procgen
 from procgen.models.ngram import AddOneBigram, best_ngram
 from procgen.models.text_training import nats
-from procgen.models.vocabulary import Vocabulary
+from procgen.models.vocabulary import SLOT, Vocabulary
 from procgen.models.weights import load_text
 from procgen.prose import (
     BACKSTORY_CORPUS,
@@ -45,7 +45,7 @@ from procgen.prose import (
     read_quest_prose,
 )
 from procgen.quests.structure import completable, questline_completable
-from procgen.quests.text import slots_consistent
+from procgen.quests.text import fill, slots_consistent
 from procgen.schemas import check
 from procgen.text_metrics import copy_rate, distinct_n, self_bleu, sentences
 from procgen.writing import documents, split
@@ -137,6 +137,11 @@ def prose_section(made: list[procgen.Quest], drafts_per_part: int) -> None:
         f"  the corpus, for reference:         self-BLEU-4 {self_bleu(shuffled[:200], 4):.3f} "
         f"and distinct-2 {distinct_n(shuffled[: len(made)], 2):.3f} of its offer templates"
     )
+    human = _filled_like(shuffled[: len(made)], made)
+    print(
+        f"  the corpus filled like the quests: self-BLEU-4 {self_bleu(human[:200], 4):.3f} "
+        f"and distinct-2 {distinct_n(human, 2):.3f} (its placeholders given the quests' values)"
+    )
     print(
         f"sentences copied from the corpus    {copied.all:.1%} of {copied.sentences}; "
         f"{copied.long:.1%} of {copied.long_sentences} with 5+ words"
@@ -165,6 +170,22 @@ def prose_section(made: list[procgen.Quest], drafts_per_part: int) -> None:
         print(f"  offer:    {q.text.offer}")
         print(f"  progress: {q.text.progress}")
         print(f"  complete: {q.text.complete}")
+
+
+def _filled_like(templates: list[str], made: list[procgen.Quest]) -> list[str]:
+    """Authored templates with each placeholder given a value some generated quest gave it: the
+    human yardstick for metrics measured on filled-in text."""
+    values: dict[str, list[str]] = {}
+    for q in made:
+        for slot, value in q.skeleton.slots.items():
+            values.setdefault(slot, []).append(value)
+    rng = np.random.default_rng(0)
+    filled = []
+    for template in templates:
+        slots = {slot[1:-1] for slot in SLOT.findall(template)}
+        pools = {s: values.get(s, [s]) for s in slots}  # a slot no quest binds: its own name
+        filled.append(fill(template, {s: v[rng.integers(len(v))] for s, v in pools.items()}))
+    return filled
 
 
 def _consistency(made: list[procgen.Quest], per_part: int) -> dict[str, float]:
