@@ -14,8 +14,10 @@ Sections (all seeds fixed; every row reports its sample count):
    the quest's slots and every required one; foreign slots are masked at decoding, so a
    failure here is a required slot left out).
 
-Copy rate and self-BLEU are measured on the templates (placeholders in), which is where the
-model could copy: filled-in names would hide a copied sentence.
+Copy rate is measured on the templates (placeholders in), which is where the model could copy:
+filled-in names would hide a copied sentence. Distinct-2 and self-BLEU are printed on both, beside
+the authored offers measured the same way (filled with the generated quests' names), the human
+yardstick.
 
     python bench/quests_quality.py [--quests 1000] [--levels 50]
 """
