@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 import procgen
+from procgen import generators
 from procgen.corpus import Corpus, read_corpus
 from procgen.data import CORPUS, HELDOUT, TILE_WEIGHTS
 from procgen.evaluation import Report, compare, evaluate_model, shapes_for, table
@@ -158,7 +159,7 @@ def zelda_rooms(folder: Path) -> Path:
 def difficulty_sweep(samples: int = 200) -> None:
     print(f"\n== Difficulty 0.1 vs 0.9, shipped weights, {samples} levels each (32x32, all styles)")
     print(f"{'difficulty':<12}{'enemy density':>15}{'path length':>13}{'hazard density':>16}")
-    styles = procgen.generators.for_style("dungeon").styles
+    styles = generators.for_style("dungeon").styles
     for difficulty in (0.1, 0.9):
         stats = [
             procgen.level(

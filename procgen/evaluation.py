@@ -102,12 +102,21 @@ def evaluate_model(
 
 
 def pipeline_figures(levels: Sequence[object]) -> dict[str, float]:
-    """Playable share, repaired-or-resampled share and mean expressive-range stats of levels."""
+    """Playable share, repaired-or-resampled share and mean expressive-range stats of levels.
+
+    A level counts as repaired when decoding forced cells walkable to join it (``joined``), when
+    it was repaired after decoding (``repairs``) or when it took more than one attempt.
+    """
     from procgen.levels import Level
     from procgen.metrics import expressive_range
 
     typed = [lv for lv in levels if isinstance(lv, Level)]
-    repaired = [lv.meta.get("repairs", 0) > 0 or lv.meta.get("attempts", 1) > 1 for lv in typed]
+    repaired = [
+        lv.meta.get("repairs", 0) > 0
+        or lv.meta.get("joined", 0) > 0
+        or lv.meta.get("attempts", 1) > 1
+        for lv in typed
+    ]
     return {**expressive_range(typed), "repaired": float(np.mean(repaired)) if typed else 0.0}
 
 

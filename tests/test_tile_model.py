@@ -14,7 +14,14 @@ import procgen
 from procgen.corpus import read_corpus
 from procgen.models import weights
 from procgen.models.grid_training import TrainSettings, train
-from procgen.models.tiles import NEUTRAL_DIFFICULTY, TileSymbols, train_tiles, training_labels
+from procgen.models.tiles import (
+    NEUTRAL_DIFFICULTY,
+    TileModel,
+    TileSymbols,
+    connectivity,
+    train_tiles,
+    training_labels,
+)
 
 LEGEND = {
     "tiles": {
@@ -89,6 +96,20 @@ class TestTrainingOnAUsersFolder:
         """--resume with nothing to resume from says so."""
         with pytest.raises(procgen.AssetFormatError, match="no checkpoint"):
             train_tiles(corpus, tmp_path / "m.safetensors", steps=5, resume=True, progress=False)
+
+
+class TestConnectedStyles:
+    def test_a_style_of_one_region_levels_decodes_in_one_region(self, model: Path) -> None:
+        """Every training room is one walkable region, so every sample is, and the cells the
+        decoder had to force walkable are counted; unconstrained decoding forces none."""
+        tiles = TileModel(model)
+        style = tiles.card.styles[0]
+        assert tiles.connectivity_floor(style) == 1.0
+        blank = np.zeros((14, 20), np.uint8)
+        for sample in tiles.sample(style, 0.5, blank, range(12)):
+            assert connectivity(sample.grid, tiles.card.tileset) == 1.0
+        loose = tiles.sample(style, 0.5, blank, range(12), constrained=False)
+        assert all(sample.joined == 0 for sample in loose)
 
 
 class TestDifficultyLabels:

@@ -56,16 +56,20 @@ class LearnedTileGenerator:
         shape = (request.height, request.width)
         locked = request.locked if request.locked is not None else np.zeros(shape, np.uint8)
         seeds = [int(rng.integers(2**62)) for rng in rngs]
-        grids = self.model.sample(request.style, request.difficulty, locked, seeds)
+        samples = self.model.sample(request.style, request.difficulty, locked, seeds)
         return [
-            self._finish(grid, locked, request, seed)
-            for grid, seed in zip(grids, seeds, strict=True)
+            self._finish(sample.grid, locked, request, seed, sample.joined)
+            for sample, seed in zip(samples, seeds, strict=True)
         ]
 
     def _finish(
-        self, grid: np.ndarray, locked: np.ndarray, request: LevelRequest, seed: int
+        self, grid: np.ndarray, locked: np.ndarray, request: LevelRequest, seed: int, joined: int
     ) -> Draft | None:
-        """Repair a draft that is less connected than its style's training levels, or give up."""
+        """Repair a draft that is less connected than its style's training levels, or give up.
+
+        ``joined`` (cells decoding forced walkable to keep the draft connected) is recorded
+        beside the repairs: both are corrections of what the network chose.
+        """
         tileset = self.model.card.tileset
         floor = self.model.connectivity_floor(request.style)
         repairs = 0
@@ -86,6 +90,7 @@ class LearnedTileGenerator:
             provenance={
                 "weights": {"name": self.model.path.name, "sha256": self.model.sha256},
                 "repairs": repairs,
+                "joined": joined,
             },
         )
 

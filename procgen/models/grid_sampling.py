@@ -8,6 +8,10 @@ which is all inpainting needs. Confidence gets Gumbel noise that fades over the 
 
 Each grid draws its randomness from its own ``torch.Generator``, so a grid depends on its seed,
 not on the other grids decoded beside it.
+
+A :class:`~procgen.models.grid_connectivity.ConnectedDecoding` passed as ``connect`` keeps the
+cells of some symbols in one 4-connected region: it rules symbols out before each draw, masks
+again the commits that would cut, and may ask for one last pass over the cells it had to join.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from contextlib import contextmanager
 import torch
 
 from procgen.models.grid import GridModel
+from procgen.models.grid_connectivity import ConnectedDecoding
 
 DEFAULT_STEPS = 8
 #: Gumbel noise on the commit order. Low values commit the most confident (majority) tiles
@@ -58,6 +63,7 @@ def decode(
     locked: torch.Tensor,
     *,
     allowed: torch.Tensor | None = None,
+    connect: ConnectedDecoding | None = None,
     steps: int = DEFAULT_STEPS,
     temperature: float = 1.0,
     choice_temperature: float = DEFAULT_CHOICE_TEMPERATURE,
@@ -66,6 +72,7 @@ def decode(
     """Fill every ``MASK`` cell of ``locked`` ([B, H, W] long) and return the full grids.
 
     ``allowed`` ([B, vocab] bool) restricts each grid to the symbols its style ever used;
+    ``connect`` keeps some symbols connected (and counts the joins it made);
     ``generators`` holds one random generator per grid.
     """
     with _threads(locked.numel()):
@@ -75,6 +82,7 @@ def decode(
             difficulty,
             locked,
             allowed=allowed,
+            connect=connect,
             steps=steps,
             temperature=temperature,
             choice_temperature=choice_temperature,
@@ -89,6 +97,7 @@ def _decode(
     locked: torch.Tensor,
     *,
     allowed: torch.Tensor | None,
+    connect: ConnectedDecoding | None,
     steps: int,
     temperature: float,
     choice_temperature: float,
@@ -99,21 +108,25 @@ def _decode(
     unknown = tokens == mask_id
     total = unknown.flatten(1).sum(dim=1)  # per grid
     # All of a grid's randomness in one draw from its own generator: per step, a uniform for
-    # the symbol (inverse-CDF sampling) and one for the commit order's Gumbel noise.
+    # the symbol (inverse-CDF sampling) and one for the commit order's Gumbel noise; one step
+    # more under a connectivity constraint, for its joins.
+    draws = steps + (connect is not None)
     uniforms = torch.stack(
-        [torch.rand((steps, 2, *tokens.shape[1:]), generator=g) for g in generators], dim=1
+        [torch.rand((draws, 2, *tokens.shape[1:]), generator=g) for g in generators], dim=1
     ).clamp(1e-12, 1 - 1e-12)
     for step in range(1, steps + 1):
         if not unknown.any():
             break
         logits = model(tokens, style, difficulty).permute(0, 2, 3, 1) / temperature
-        if allowed is not None:
-            logits = logits.masked_fill(~allowed[:, None, None, :], float("-inf"))
-        probs = torch.softmax(logits.float(), dim=-1)
-        draw, order_noise = uniforms[step - 1, :, 0], uniforms[step - 1, :, 1]
-        cumulative = probs.cumsum(dim=-1)
-        # Scaled by the total so rounding never lands past the last possible symbol.
-        sampled = (cumulative < draw[..., None] * cumulative[..., -1:]).sum(dim=-1)
+        probs, sampled = _draw(
+            logits,
+            tokens=tokens,
+            unknown=unknown,
+            allowed=allowed,
+            connect=connect,
+            draw=uniforms[step - 1, :, 0],
+        )
+        order_noise = uniforms[step - 1, :, 1]
         confidence = torch.log(probs.gather(-1, sampled[..., None]).squeeze(-1).clamp_min(1e-12))
         fade = choice_temperature * (1 - step / steps)
         confidence = confidence - fade * torch.log(-torch.log(order_noise))  # + fade * Gumbel
@@ -125,6 +138,41 @@ def _decode(
         order = confidence.flatten(1).argsort(dim=1)
         rank = torch.empty_like(order)
         rank.scatter_(1, order, torch.arange(order.shape[1]).expand_as(order))
-        unknown = (rank < still_masked[:, None]).view(tokens.shape)
+        masked = (rank < still_masked[:, None]).view(tokens.shape)
+        if connect is not None:
+            masked |= connect.settle(tokens, masked, unknown & ~masked, last=step == steps)
+        unknown = masked
         tokens = tokens.masked_fill(unknown, mask_id)
+    if connect is not None and unknown.any():  # the joins the last step needed
+        logits = model(tokens, style, difficulty).permute(0, 2, 3, 1) / temperature
+        _, sampled = _draw(
+            logits,
+            tokens=tokens,
+            unknown=unknown,
+            allowed=allowed,
+            connect=connect,
+            draw=uniforms[steps, :, 0],
+        )
+        tokens = torch.where(unknown, sampled, tokens)
     return tokens
+
+
+def _draw(
+    logits: torch.Tensor,
+    *,
+    tokens: torch.Tensor,
+    unknown: torch.Tensor,
+    allowed: torch.Tensor | None,
+    connect: ConnectedDecoding | None,
+    draw: torch.Tensor,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Each cell's probabilities over the symbols it may take, and a symbol drawn from them by
+    inverse CDF with the uniforms ``draw`` ([B, H, W])."""
+    if allowed is not None:
+        logits = logits.masked_fill(~allowed[:, None, None, :], float("-inf"))
+    if connect is not None:
+        logits = connect.restrict(logits, tokens, unknown)
+    probs = torch.softmax(logits.float(), dim=-1)
+    cumulative = probs.cumsum(dim=-1)
+    # Scaled by the total so rounding never lands past the last possible symbol.
+    return probs, (cumulative < draw[..., None] * cumulative[..., -1:]).sum(dim=-1)
