@@ -1,10 +1,10 @@
 """How fast procgen makes levels: median milliseconds per level, solver and stats included.
 
-Prints: each built-in generator (the learned ``tiles`` model and the classical ones) at 32x32,
-64x64 and 128x128 (median over --repeats seeds after one warm-up); batched 32x32 levels per
-second through ``procgen.level_batch``; and cold starts (``procgen --help``, ``import procgen``
-plus a first learned level) against a bare ``python -c pass`` run in the same process, so the
-ratios survive a noisy shared machine.
+Prints: each built-in generator (the learned ``tiles`` model in each of its styles, and the
+classical ones) at 32x32, 64x64 and 128x128 (median over --repeats seeds after one warm-up);
+batched 32x32 learned levels per second and style through ``procgen.level_batch``; and cold
+starts (``procgen --help``, ``import procgen`` plus a first learned level) against a bare
+``python -c pass`` run in the same process, so the ratios survive a noisy shared machine.
 
     python bench/level_speed.py [--repeats 30]
 """
@@ -19,27 +19,34 @@ import time
 
 import procgen
 
-GENERATORS = {"tiles": 100.0, "dungeon": 20.0, "cave": 20.0, "overworld": 20.0}  # 64x64 budgets
+STYLES = ("dungeon", "cave", "overworld")
+#: (generator, style) -> 64x64 budget in ms; the learned model is measured in each style.
+GENERATORS = {
+    **{("tiles", style): 100.0 for style in STYLES},
+    **{(style, style): 20.0 for style in STYLES},
+}
 SIZES = (32, 64, 128)
 
 
-def median_ms(generator: str, size: int, repeats: int) -> float:
-    procgen.level(seed=0, width=size, height=size, generator=generator)  # warm caches, imports
+def median_ms(generator: str, style: str, size: int, repeats: int) -> float:
+    options = {"width": size, "height": size, "generator": generator, "style": style}
+    procgen.level(seed=0, **options)  # warm caches, imports
     times = []
     for seed in range(1, repeats + 1):
         start = time.perf_counter()
-        procgen.level(seed=seed, width=size, height=size, generator=generator)
+        procgen.level(seed=seed, **options)
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
 
 
-def batch_rate(count: int, rounds: int = 3) -> float:
+def batch_rate(style: str, count: int, rounds: int = 3) -> float:
     """Median levels per second of level_batch(count) at 32x32 with the learned model."""
-    procgen.level_batch(8, seed=0, width=32, height=32, generator="tiles")
+    options = {"width": 32, "height": 32, "generator": "tiles", "style": style}
+    procgen.level_batch(8, seed=0, **options)
     rates = []
     for seed in range(1, rounds + 1):
         start = time.perf_counter()
-        procgen.level_batch(count, seed=seed, width=32, height=32, generator="tiles")
+        procgen.level_batch(count, seed=seed, **options)
         rates.append(count / (time.perf_counter() - start))
     return statistics.median(rates)
 
@@ -59,18 +66,20 @@ def main() -> None:
     repeats = parser.parse_args().repeats
 
     print(f"median ms per level over {repeats} seeds (difficulty 0.5, solver and stats included)")
-    print(f"{'generator':<12}" + "".join(f"{f'{s}x{s}':>10}" for s in SIZES) + "   64x64 budget")
-    for generator, budget in GENERATORS.items():
-        cells = {size: median_ms(generator, size, repeats) for size in SIZES}
+    print(f"{'generator':<18}" + "".join(f"{f'{s}x{s}':>10}" for s in SIZES) + "   64x64 budget")
+    for (generator, style), budget in GENERATORS.items():
+        cells = {size: median_ms(generator, style, size, repeats) for size in SIZES}
         verdict = "ok" if cells[64] <= budget else "OVER"
         print(
-            f"{generator:<12}"
+            f"{f'{generator} ({style})':<18}"
             + "".join(f"{cells[s]:>10.1f}" for s in SIZES)
             + f"   {verdict} (<= {budget:.0f} ms)"
         )
-    rate = batch_rate(256)
-    verdict = "ok" if rate >= 100 else "UNDER"
-    print(f"\nlevel_batch(256), 32x32, learned: {rate:.0f} levels/s ({verdict}, >= 100)")
+    print()
+    for style in STYLES:
+        rate = batch_rate(style, 256)
+        verdict = "ok" if rate >= 100 else "UNDER"
+        print(f"level_batch(256), 32x32, learned {style}: {rate:.0f} levels/s ({verdict}, >= 100)")
 
     bare = cold_start_ms([sys.executable, "-c", "pass"], 10)
     helped = cold_start_ms([sys.executable, "-m", "procgen", "--help"], 10)
