@@ -12,9 +12,9 @@ counts ("bitteresT" is no word), except that any word may start with a capital, 
 of a sentence.
 
 Rather than masking all of a vocabulary at every step, the sampler draws as usual and checks only
-what it drew; a refused symbol's probability is set to zero and it draws again, which samples
-exactly from the masked distribution. The model's likely symbols are nearly always real words,
-so a step costs one or two cached lookups.
+what it drew, a cached lookup; the model's likely symbols are nearly always real words. A refused
+draw is drawn again among the allowed symbols only (:meth:`Lexicon.allowed_after`, found from the
+words the open word can still become), which samples exactly from the masked distribution.
 
 >>> lexicon = Lexicon.build(["The cave is dark."], ["<end>", " ", ".", "c", "ca", "d", "v", "ve."])
 >>> def allowed(open_word):
@@ -70,10 +70,9 @@ class Lexicon:
     _sorted: list[str] = field(init=False, repr=False)  # the forms, for finding completions
     _pieces: list[_Piece | None] = field(init=False, repr=False)  # None: markers, never refused
     _markers: list[int] = field(init=False, repr=False)
-    _ending: dict[str, list[int]] = field(
-        init=False, repr=False
-    )  # by the letters before a boundary
-    _continuing: dict[str, list[int]] = field(init=False, repr=False)  # letters only, by them
+    # Symbols by their leading letters: those with a word boundary, and those of letters only.
+    _ending: dict[str, list[int]] = field(init=False, repr=False)
+    _continuing: dict[str, list[int]] = field(init=False, repr=False)
     _allows: dict[tuple[str, int], bool] = field(init=False, repr=False)
     _after: dict[str, npt.NDArray[np.int64]] = field(init=False, repr=False)
 
