@@ -11,9 +11,8 @@ ratios survive a noisy shared machine. Budget: 20 ms per character.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
+import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -25,17 +24,10 @@ from procgen.names import name_model
 from procgen.prose import prose_model
 from procgen.stats import draw_stats
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from breakdown import report
+
 BUDGET_MS = 20.0
-
-
-def median_ms(make: Callable[[int], object], repeats: int) -> float:
-    make(0)  # warm: models load, caches fill
-    times = []
-    for seed in range(1, repeats + 1):
-        start = time.perf_counter()
-        make(seed)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -52,19 +44,8 @@ def main() -> None:
             draw_traits("mage", np.random.default_rng(s)),
         ),
         "  backstory": lambda s: template(writer, "mage", s),
-        "level 16x16 (yardstick)": lambda s: procgen.level(seed=s, width=16, height=16),
     }
-    print(f"{'what':<26}{'median ms':>10}")
-    results = {label: median_ms(make, args.repeats) for label, make in rows.items()}
-    for label, ms in results.items():
-        print(f"{label:<26}{ms:>10.1f}")
-    whole = results["character (whole)"]
-    verdict = "within" if whole <= BUDGET_MS else "over"
-    print(
-        f"\na character takes {whole:.1f} ms median over {args.repeats} seeds ({verdict} the "
-        f"{BUDGET_MS:.0f} ms budget); {whole / results['level 16x16 (yardstick)']:.2f}x a "
-        f"16x16 level"
-    )
+    report("character", rows, BUDGET_MS, args.repeats)
 
 
 if __name__ == "__main__":

@@ -12,37 +12,22 @@ ratios survive a noisy shared machine. Budget: 50 ms per quest.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
+import sys
+from pathlib import Path
 
 import procgen
 from procgen.prose import prose_model
+from procgen.quests.api import CastEntry
 from procgen.quests.structure import skeleton
 from procgen.quests.text import write_quest_text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from breakdown import report
 
 BUDGET_MS = 50.0
 
 
-@dataclass(frozen=True)
-class Member:
-    id: str
-    name: str
-    role: str
-
-
-CAST = (Member("char-1", "Ysolde", "mage"), Member("char-2", "Brannoc", "guard"))
-
-
-def median_ms(make: Callable[[int], object], repeats: int) -> float:
-    make(0)  # warm: models load, caches fill
-    times = []
-    for seed in range(1, repeats + 1):
-        start = time.perf_counter()
-        make(seed)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+CAST = (CastEntry("char-1", "Ysolde", "mage"), CastEntry("char-2", "Brannoc", "guard"))
 
 
 def main() -> None:
@@ -56,19 +41,8 @@ def main() -> None:
         "quest (whole)": lambda s: procgen.quest(seed=s, level=level, cast=CAST),
         "  structure": lambda s: skeleton(level, CAST, seed=s),
         "  prose": lambda s: write_quest_text(writer, bound[s]),
-        "level 16x16 (yardstick)": lambda s: procgen.level(seed=s, width=16, height=16),
     }
-    print(f"{'what':<26}{'median ms':>10}")
-    results = {label: median_ms(make, args.repeats) for label, make in rows.items()}
-    for label, ms in results.items():
-        print(f"{label:<26}{ms:>10.1f}")
-    whole = results["quest (whole)"]
-    verdict = "within" if whole <= BUDGET_MS else "over"
-    print(
-        f"\na quest takes {whole:.1f} ms median over {args.repeats} seeds ({verdict} the "
-        f"{BUDGET_MS:.0f} ms budget); {whole / results['level 16x16 (yardstick)']:.2f}x a "
-        f"16x16 level"
-    )
+    report("quest", rows, BUDGET_MS, args.repeats)
 
 
 if __name__ == "__main__":

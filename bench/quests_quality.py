@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import statistics
 from collections import Counter
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -46,6 +45,7 @@ from procgen.prose import (
     read_backstories,
     read_quest_prose,
 )
+from procgen.quests.api import CastEntry
 from procgen.quests.structure import completable, questline_completable
 from procgen.quests.text import fill, slots_consistent
 from procgen.schemas import check
@@ -56,17 +56,10 @@ GENERATORS = ("dungeon", "cave", "overworld")
 DIFFICULTIES = (0.1, 0.3, 0.5, 0.7, 0.9)
 
 
-@dataclass(frozen=True)
-class Member:
-    id: str
-    name: str
-    role: str
-
-
 CAST = (
-    Member("char-1", "Ysolde", "mage"),
-    Member("char-2", "Brannoc", "guard"),
-    Member("char-3", "Tamsin", "merchant"),
+    CastEntry("char-1", "Ysolde", "mage"),
+    CastEntry("char-2", "Brannoc", "guard"),
+    CastEntry("char-3", "Tamsin", "merchant"),
 )
 
 

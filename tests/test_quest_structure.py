@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 
 import numpy as np
@@ -13,6 +13,7 @@ import pytest
 import procgen
 from procgen.errors import GenerationError, InvalidParameterError, UnknownNameError
 from procgen.levels import Entity, Level
+from procgen.quests.api import CastEntry
 from procgen.quests.grammar import ACTIONS, MOTIVATIONS, QUEST_CORPUS, draw_plan, rules, strategies
 from procgen.quests.naming import Namer
 from procgen.quests.structure import (
@@ -33,19 +34,10 @@ PER_LEVEL = 4
 LINE = 8
 
 
-@dataclass(frozen=True)
-class Member:
-    """A stand-in for procgen.Character: binding needs only id, name and role."""
-
-    id: str
-    name: str
-    role: str
-
-
 CAST = (
-    Member("char-1", "Ysolde", "mage"),
-    Member("char-2", "Brannoc", "guard"),
-    Member("char-3", "Tamsin", "merchant"),
+    CastEntry("char-1", "Ysolde", "mage"),
+    CastEntry("char-2", "Brannoc", "guard"),
+    CastEntry("char-3", "Tamsin", "merchant"),
 )
 CAST_IDS = {member.id for member in CAST}
 
@@ -361,7 +353,7 @@ def test_unknown_giver_id_is_an_unknown_name() -> None:
 def test_giver_outside_the_cast_is_refused() -> None:
     """A character who is not a member of the cast cannot give the quest."""
     with pytest.raises(InvalidParameterError, match="not in the cast"):
-        skeleton(level(0), CAST, giver=Member("char-7", "Odo", "villager"), seed=1)
+        skeleton(level(0), CAST, giver=CastEntry("char-7", "Odo", "villager"), seed=1)
 
 
 def test_unknown_motivation_lists_the_nine() -> None:
@@ -378,7 +370,7 @@ def test_questline_length_must_be_one_to_fifty(length: object) -> None:
 
 
 @pytest.mark.parametrize(
-    "cast", [(), (Member("char-1", "A", "mage"), Member("char-1", "B", "guard")), "char-1"]
+    "cast", [(), (CastEntry("char-1", "A", "mage"), CastEntry("char-1", "B", "guard")), "char-1"]
 )
 def test_bad_casts_are_refused(cast: object) -> None:
     """An empty cast, duplicate ids or a string instead of characters are refused."""

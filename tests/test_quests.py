@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from procgen.prose import (
     read_backstories,
     read_quest_prose,
 )
+from procgen.quests.api import CastEntry
 from procgen.quests.grammar import MOTIVATIONS
 from procgen.quests.structure import completable, questline_completable
 from procgen.quests.text import acceptable, fill, required_slots, slots_consistent
@@ -29,17 +30,10 @@ from procgen.schemas import check
 GENERATORS = ("dungeon", "cave", "overworld")
 
 
-@dataclass(frozen=True)
-class Member:
-    id: str
-    name: str
-    role: str
-
-
 CAST = (
-    Member("char-1", "Ysolde", "mage"),
-    Member("char-2", "Brannoc", "guard"),
-    Member("char-3", "Tamsin", "merchant"),
+    CastEntry("char-1", "Ysolde", "mage"),
+    CastEntry("char-2", "Brannoc", "guard"),
+    CastEntry("char-3", "Tamsin", "merchant"),
 )
 
 
