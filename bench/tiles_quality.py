@@ -13,7 +13,9 @@ Sections (all seeds fixed; every row reports its sample count):
    place, skipped when absent), trained from scratch within 5 minutes: learned vs Markov.
 4. Difficulty 0.1 vs 0.9 with the shipped weights: enemy density and path length over 200 levels.
 
-    python bench/tiles_quality.py [--minutes 4.5] [--sections 1234]
+    python bench/tiles_quality.py [--minutes 4.5] [--sections 1234] [--weights FILE]
+
+``--weights`` replaces the shipped weights in section 1, to judge a candidate before shipping it.
 """
 
 from __future__ import annotations
@@ -178,12 +180,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=4.5, help="training budget per corpus")
     parser.add_argument("--sections", default="1234", help="which sections to run (default 1234)")
+    parser.add_argument("--weights", type=Path, default=TILE_WEIGHTS, help="weights for section 1")
     args = parser.parse_args()
 
     if "1" in args.sections:
         section(
-            "1. Shipped corpus: shipped weights vs held-out fifth",
-            TILE_WEIGHTS,
+            "1. Shipped corpus: "
+            + ("shipped weights" if args.weights == TILE_WEIGHTS else str(args.weights))
+            + " vs held-out fifth",
+            args.weights,
             read_corpus(HELDOUT),
             read_corpus(CORPUS),
             classical=True,
