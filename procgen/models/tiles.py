@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 from scipy import ndimage
-from scipy.stats import rankdata
 
 from procgen.corpus import Corpus, read_corpus
 from procgen.errors import AssetFormatError
@@ -57,6 +56,8 @@ def connectivity(grid: Grid, tileset: Tileset) -> float:
 
 def difficulty_labels(corpus: Corpus) -> list[float]:
     """Recorded difficulty where a level has one, else its hazard-density rank within its style."""
+    from scipy.stats import rankdata  # training only: importing scipy.stats costs ~0.4 s
+
     hazard = corpus.tileset.mask_lut("hazard")
     walkable = corpus.tileset.mask_lut("walkable")
     labels = [level.difficulty for level in corpus.levels]
