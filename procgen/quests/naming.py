@@ -35,21 +35,30 @@ RADIUS = 3  # the window is (2 * RADIUS + 1) tiles square
 TERRAINS = ("built", "cave", "grass", "sand", "water", "swamp")
 
 PLACES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # open, narrow
-    "built": (("hall", "chamber", "gallery", "vault"), ("passage", "corridor", "stairwell")),
-    "cave": (("cavern", "grotto", "hollow"), ("tunnel", "crawlway", "fissure")),
-    "grass": (("meadow", "field", "heath"), ("track", "lane", "path")),
-    "sand": (("dunes", "flats", "strand"), ("gully", "dune path")),
-    "water": (("shallows", "ford", "mere"), ("channel", "ford")),
-    "swamp": (("fen", "mire", "bog"), ("causeway", "mire path")),
+    "built": (
+        ("hall", "chamber", "gallery", "vault", "crypt", "undercroft"),
+        ("passage", "corridor", "stairwell", "colonnade", "archway"),
+    ),
+    "cave": (
+        ("cavern", "grotto", "hollow", "sinkhole", "great cave"),
+        ("tunnel", "crawlway", "fissure", "burrow", "chimney"),
+    ),
+    "grass": (
+        ("meadow", "field", "heath", "pasture", "downs"),
+        ("track", "lane", "path", "drove road"),
+    ),
+    "sand": (("dunes", "flats", "strand", "wastes", "salt pan"), ("gully", "dune path", "wadi")),
+    "water": (("shallows", "ford", "mere", "pool", "lagoon"), ("channel", "ford", "stream")),
+    "swamp": (("fen", "mire", "bog", "marsh", "quagmire"), ("causeway", "mire path", "boardwalk")),
 }
 GLADES = ("glade", "clearing", "thicket")
 ADJECTIVES = {
-    "lava": ("burning", "smouldering", "scorched"),
-    "water": ("flooded", "dripping", "drowned"),
-    "swamp": ("sunken", "boggy", "reeking"),
-    "hazard": ("spiked", "cruel", "treacherous"),
-    "trees": ("wooded", "shaded", "overgrown"),
-    "rock": ("stony", "craggy", "high"),
+    "lava": ("burning", "smouldering", "scorched", "molten", "ashen"),
+    "water": ("flooded", "dripping", "drowned", "sodden", "weeping"),
+    "swamp": ("sunken", "boggy", "reeking", "rotting", "fetid"),
+    "hazard": ("spiked", "cruel", "treacherous", "deadly", "perilous"),
+    "trees": ("wooded", "shaded", "overgrown", "leafy", "tangled"),
+    "rock": ("stony", "craggy", "high", "rocky", "broken"),
     "doors": ("barred", "gated"),
 }
 OUTDOOR_WATER = ("misty", "reedy", "marshy")
@@ -72,6 +81,10 @@ ITEMS: dict[str, tuple[Noun, ...]] = {
         ("wax candle", "wax candles"),
         ("sealed letter", "sealed letters"),
         ("prayer scroll", "prayer scrolls"),
+        ("silver spoon", "silver spoons"),
+        ("tarnished goblet", "tarnished goblets"),
+        ("carved idol", "carved idols"),
+        ("ledger page", "ledger pages"),
     ),
     "cave": (
         ("glowcap", "glowcaps"),
@@ -79,26 +92,51 @@ ITEMS: dict[str, tuple[Noun, ...]] = {
         ("lump of ore", "lumps of ore"),
         ("pale mushroom", "pale mushrooms"),
         ("fossil", "fossils"),
+        ("cave pearl", "cave pearls"),
+        ("sulphur crystal", "sulphur crystals"),
+        ("nugget of silver", "nuggets of silver"),
+        ("chunk of quartz", "chunks of quartz"),
     ),
     "grass": (
         ("healing herb", "healing herbs"),
         ("wild berry", "wild berries"),
         ("hawk feather", "hawk feathers"),
         ("honeycomb", "honeycombs"),
+        ("bundle of sage", "bundles of sage"),
+        ("wild mushroom", "wild mushrooms"),
+        ("songbird egg", "songbird eggs"),
+        ("sprig of yarrow", "sprigs of yarrow"),
     ),
     "sand": (
         ("amber bead", "amber beads"),
         ("flint", "flints"),
         ("bleached shell", "bleached shells"),
+        ("desert rose", "desert roses"),
+        ("copper scarab", "copper scarabs"),
+        ("shard of glass", "shards of glass"),
     ),
-    "water": (("river pearl", "river pearls"), ("smooth stone", "smooth stones")),
-    "swamp": (("marsh lily", "marsh lilies"), ("peat brick", "peat bricks")),
+    "water": (
+        ("river pearl", "river pearls"),
+        ("smooth stone", "smooth stones"),
+        ("freshwater mussel", "freshwater mussels"),
+        ("bundle of reeds", "bundles of reeds"),
+        ("polished pebble", "polished pebbles"),
+    ),
+    "swamp": (
+        ("marsh lily", "marsh lilies"),
+        ("peat brick", "peat bricks"),
+        ("bogbean root", "bogbean roots"),
+        ("heron feather", "heron feathers"),
+        ("clump of moss", "clumps of moss"),
+    ),
 }
 CHESTS: tuple[Noun, ...] = (
     ("strongbox", "strongboxes"),
     ("iron coffer", "iron coffers"),
     ("sealed chest", "sealed chests"),
     ("supply crate", "supply crates"),
+    ("locked casket", "locked caskets"),
+    ("sea chest", "sea chests"),
 )
 CREATURES: dict[str, tuple[Noun, ...]] = {
     "built": (
@@ -107,26 +145,50 @@ CREATURES: dict[str, tuple[Noun, ...]] = {
         ("giant rat", "giant rats"),
         ("crypt spider", "crypt spiders"),
         ("cultist", "cultists"),
+        ("restless shade", "restless shades"),
+        ("gargoyle", "gargoyles"),
+        ("bone hound", "bone hounds"),
     ),
     "cave": (
         ("cave bat", "cave bats"),
         ("blind crawler", "blind crawlers"),
         ("rock lizard", "rock lizards"),
         ("tunnel worm", "tunnel worms"),
+        ("cave troll", "cave trolls"),
+        ("stone beetle", "stone beetles"),
+        ("pale salamander", "pale salamanders"),
     ),
     "grass": (
         ("wolf", "wolves"),
         ("wild boar", "wild boars"),
         ("bandit", "bandits"),
         ("giant wasp", "giant wasps"),
+        ("highwayman", "highwaymen"),
+        ("dire badger", "dire badgers"),
+        ("goblin raider", "goblin raiders"),
     ),
     "sand": (
         ("dune scorpion", "dune scorpions"),
         ("sand viper", "sand vipers"),
         ("jackal", "jackals"),
+        ("sand wraith", "sand wraiths"),
+        ("vulture", "vultures"),
+        ("giant ant", "giant ants"),
     ),
-    "water": (("river eel", "river eels"), ("snapping turtle", "snapping turtles")),
-    "swamp": (("bog leech", "bog leeches"), ("marsh toad", "marsh toads")),
+    "water": (
+        ("river eel", "river eels"),
+        ("snapping turtle", "snapping turtles"),
+        ("river troll", "river trolls"),
+        ("giant crab", "giant crabs"),
+        ("water snake", "water snakes"),
+    ),
+    "swamp": (
+        ("bog leech", "bog leeches"),
+        ("marsh toad", "marsh toads"),
+        ("mire hag", "mire hags"),
+        ("swamp adder", "swamp adders"),
+        ("giant mosquito", "giant mosquitoes"),
+    ),
 }
 MATERIALS = ("iron", "brass", "bone", "copper", "silver", "bronze", "horn", "black", "rusted")
 STRANGERS = (
@@ -138,6 +200,12 @@ STRANGERS = (
     "watchman",
     "herbalist",
     "wounded knight",
+    "tinker",
+    "charcoal burner",
+    "wandering bard",
+    "old trapper",
+    "pedlar",
+    "disgraced monk",
 )
 NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
