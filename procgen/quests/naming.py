@@ -40,7 +40,7 @@ PLACES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # open, narrow
         ("passage", "corridor", "stairwell", "colonnade", "archway"),
     ),
     "cave": (
-        ("cavern", "grotto", "hollow", "sinkhole", "great cave"),
+        ("cavern", "grotto", "hollow", "sinkhole", "chasm"),
         ("tunnel", "crawlway", "fissure", "burrow", "chimney"),
     ),
     "grass": (
