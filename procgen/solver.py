@@ -47,15 +47,20 @@ def bfs_distances(passable: Mask, sources: Sequence[tuple[int, int]]) -> Distanc
 
 def _grid_graph(passable: Mask) -> csr_array:
     """The 4-neighbour adjacency of passable tiles as a sparse matrix over flat indices."""
+    rows, cols = grid_edges(passable)
+    size = passable.size
+    return csr_array((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(size, size))
+
+
+def grid_edges(passable: Mask) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Each pair of 4-neighbouring passable tiles once, as flat indices: (left or upper, other)."""
     height, width = passable.shape
     index = np.arange(height * width).reshape(height, width)
     right = passable[:, :-1] & passable[:, 1:]
     down = passable[:-1, :] & passable[1:, :]
-    rows = np.concatenate([index[:, :-1][right], index[:-1, :][down]])
-    cols = np.concatenate([index[:, 1:][right], index[1:, :][down]])
-    data = np.ones(rows.size, dtype=np.int8)
-    size = height * width
-    return csr_array((data, (rows, cols)), shape=(size, size))
+    first = np.concatenate([index[:, :-1][right], index[:-1, :][down]])
+    second = np.concatenate([index[:, 1:][right], index[1:, :][down]])
+    return first, second
 
 
 def regions(passable: Mask) -> tuple[npt.NDArray[np.int32], int]:

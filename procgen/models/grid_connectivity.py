@@ -34,6 +34,8 @@ from scipy import ndimage
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
 
+from procgen.solver import grid_edges
+
 Mask = npt.NDArray[np.bool_]
 #: Cost of stepping onto a cell that is already open, against 1 for a newly committed solid
 #: cell: the join re-opens as few new solid cells as it can, and takes the shortest such path.
@@ -132,11 +134,7 @@ def _cheapest_path(passable: Mask, cost: npt.NDArray[np.float64], start: Mask, g
     """Cells of the cheapest 4-connected path over ``passable`` from ``start`` into ``goal``
     (entering a cell costs ``cost`` there); no cells when there is none."""
     height, width = passable.shape
-    index = np.arange(height * width).reshape(height, width)
-    right = passable[:, :-1] & passable[:, 1:]
-    down = passable[:-1, :] & passable[1:, :]
-    a = np.concatenate([index[:, :-1][right], index[:-1, :][down]])
-    b = np.concatenate([index[:, 1:][right], index[1:, :][down]])
+    a, b = grid_edges(passable)
     sources, targets = np.concatenate([a, b]), np.concatenate([b, a])
     graph = csr_array(
         (cost.ravel()[targets], (sources, targets)), shape=(height * width, height * width)

@@ -114,18 +114,20 @@ def _decode(
     uniforms = torch.stack(
         [torch.rand((draws, 2, *tokens.shape[1:]), generator=g) for g in generators], dim=1
     ).clamp(1e-12, 1 - 1e-12)
+
+    def propose(
+        tokens: torch.Tensor, unknown: torch.Tensor, draw: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The network's distribution over every unknown cell, and a symbol drawn from it."""
+        logits = model(tokens, style, difficulty).permute(0, 2, 3, 1) / temperature
+        return _draw(
+            logits, tokens=tokens, unknown=unknown, allowed=allowed, connect=connect, draw=draw
+        )
+
     for step in range(1, steps + 1):
         if not unknown.any():
             break
-        logits = model(tokens, style, difficulty).permute(0, 2, 3, 1) / temperature
-        probs, sampled = _draw(
-            logits,
-            tokens=tokens,
-            unknown=unknown,
-            allowed=allowed,
-            connect=connect,
-            draw=uniforms[step - 1, :, 0],
-        )
+        probs, sampled = propose(tokens, unknown, uniforms[step - 1, :, 0])
         order_noise = uniforms[step - 1, :, 1]
         confidence = torch.log(probs.gather(-1, sampled[..., None]).squeeze(-1).clamp_min(1e-12))
         fade = choice_temperature * (1 - step / steps)
@@ -144,15 +146,7 @@ def _decode(
         unknown = masked
         tokens = tokens.masked_fill(unknown, mask_id)
     if connect is not None and unknown.any():  # the joins the last step needed
-        logits = model(tokens, style, difficulty).permute(0, 2, 3, 1) / temperature
-        _, sampled = _draw(
-            logits,
-            tokens=tokens,
-            unknown=unknown,
-            allowed=allowed,
-            connect=connect,
-            draw=uniforms[steps, :, 0],
-        )
+        _, sampled = propose(tokens, unknown, uniforms[steps, :, 0])
         tokens = torch.where(unknown, sampled, tokens)
     return tokens
 
