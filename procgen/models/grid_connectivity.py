@@ -123,27 +123,32 @@ def _rejoin(walkable: Mask, masked: Mask, new_solid: Mask) -> Mask:
     if len(pieces) < 2:
         return reopen
     main = labels == pieces[0]
-    passable = walkable | masked | new_solid
-    cost = np.where(new_solid, 1.0, OPEN_COST)
+    graph = _join_graph(walkable | masked | new_solid, np.where(new_solid, 1.0, OPEN_COST))
     for piece in pieces[1:]:
         region = labels == piece
         if (region & main).any():
             continue  # joined to the main piece by an earlier path
-        path = _cheapest_path(passable, cost, region, main)
+        path = _cheapest_path(graph, region, main)
         reopen |= path & new_solid
         main |= region | path
     return reopen
 
 
-def _cheapest_path(passable: Mask, cost: npt.NDArray[np.float64], start: Mask, goal: Mask) -> Mask:
-    """Cells of the cheapest 4-connected path over ``passable`` from ``start`` into ``goal``
-    (entering a cell costs ``cost`` there); no cells when there is none."""
+def _join_graph(passable: Mask, cost: npt.NDArray[np.float64]) -> csr_array:
+    """4-neighbour steps over ``passable``, entering a cell costing ``cost`` there: built once
+    per grid and step, since building it cost as much as the searches over it."""
     height, width = passable.shape
     a, b = grid_edges(passable)
     sources, targets = np.concatenate([a, b]), np.concatenate([b, a])
-    graph = csr_array(
+    return csr_array(
         (cost.ravel()[targets], (sources, targets)), shape=(height * width, height * width)
     )
+
+
+def _cheapest_path(graph: csr_array, start: Mask, goal: Mask) -> Mask:
+    """Cells of the cheapest path in ``graph`` (a :func:`_join_graph`) from ``start`` into
+    ``goal``; no cells when there is none."""
+    height, width = start.shape
     distance, previous, _ = dijkstra(
         graph, indices=np.flatnonzero(start), min_only=True, return_predecessors=True
     )
