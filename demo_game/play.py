@@ -31,6 +31,7 @@ import numpy.typing as npt
 
 import procgen
 from procgen.levels import Entity, Level
+from procgen.quests.naming import Namer
 from procgen.solver import bfs_distances, walkable_mask
 
 Cell = tuple[int, int]  # (y, x)
@@ -71,6 +72,7 @@ class Game:
         self.hazard: npt.NDArray[np.bool_] = self.level.tileset.mask_lut("hazard")[self.level.grid]
         self._entities = {entity.id: entity for entity in self.level.entities}
         self._cast = {member.id for member in self.quest.cast}
+        self.names = {**entity_names(self.level), **{m.id: m.name for m in self.quest.cast}}
         self.log.append(f"{self.giver.name}: {self.quest.text.offer}")
         self._advance()
 
@@ -141,7 +143,7 @@ class Game:
         door = self._at(target, ("door",))
         if enemy is not None:
             self.defeated.add(enemy.id)
-            self.log.append(f"Defeated the {enemy.name or 'enemy'}.")
+            self.log.append(f"Defeated the {self.names[enemy.id]}.")
             self._hurt("It struck back")
         elif door is not None and door.key is not None and door.id not in self.opened:
             if door.key in self.held:
@@ -161,7 +163,7 @@ class Game:
         if thing is not None:
             self.taken.add(thing.id)
             self.held.add(thing.id)
-            self.log.append(f"Took the {thing.name or thing.kind}.")
+            self.log.append(f"Took the {self.names[thing.id]}.")
         if self.hazard[cell]:
             self._hurt("The ground hurts")
         if self._at(cell, ("exit",)) is not None:
@@ -200,6 +202,25 @@ class Game:
             text = self.quest.text
             said = text.progress if self.current is not None else text.complete
             self.log.append(f"{self.giver.name}: {said}")
+
+
+def entity_names(level: Level) -> dict[str, str]:
+    """What quest prose calls each entity of ``level`` (:mod:`procgen.quests.naming`), so the
+    demo's messages name things the way the giver does."""
+    namer = Namer(level)
+    out = {}
+    for entity in level.entities:
+        if entity.kind == "item":
+            out[entity.id] = namer.item([entity])
+        elif entity.kind == "enemy":
+            out[entity.id] = namer.creature([entity])
+        elif entity.kind == "npc":
+            out[entity.id] = namer.stranger(entity)
+        elif entity.kind == "key":
+            out[entity.id] = f"{namer.material(entity.id)} key"
+        else:
+            out[entity.id] = namer.place(entity)
+    return out
 
 
 def next_goal(game: Game) -> Cell | None:

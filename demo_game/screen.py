@@ -110,8 +110,7 @@ def objective_text(game: Game) -> str:
     current = game.current
     if current is None:
         return "quest done: find the exit"
-    names = {e.id: e.name or e.kind for e in game.level.entities}
-    names.update({member.id: member.name for member in game.quest.cast})
+    names = game.names
     targets = ", ".join(names.get(t, t) for t in current["targets"])
     extra = current.get("recipient") or current.get("destination")
     to = f" -> {names.get(extra, extra)}" if extra else ""
