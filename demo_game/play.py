@@ -254,7 +254,8 @@ def _quest_goal(game: Game) -> Cell | None:
 
 def route(game: Game, goal: Cell) -> list[str]:
     """The moves of a shortest walk from the hero to ``goal`` through tiles the hero may enter
-    now, around hazards and past the exit where it can; empty if there is none.
+    now, around hazards where it can, never over the exit unless it is the goal; empty if there
+    is none (or the hero is there).
 
     A bump (an enemy or a person in the way) does not move the hero, so callers that want to
     arrive take the first move and ask again: the demo's autopilot and the tests do.
@@ -267,13 +268,16 @@ def route(game: Game, goal: Cell) -> list[str]:
         if (exit_.y, exit_.x) != goal:
             passable[exit_.y, exit_.x] = False
     for avoid in (game.hazard, np.zeros_like(game.hazard)):
-        distances = bfs_distances(passable & ~avoid | _cells([goal, game.position], avoid), [goal])
+        distances = bfs_distances(
+            passable & ~avoid | _mask_of([goal, game.position], avoid), [goal]
+        )
         if distances[game.position] >= 0:
             return _descend(distances, game.position, goal)
     return []
 
 
-def _cells(cells: list[Cell], like: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+def _mask_of(cells: list[Cell], like: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """A mask shaped ``like``, true at ``cells`` only."""
     mask = np.zeros_like(like)
     for y, x in cells:
         mask[y, x] = True
