@@ -32,7 +32,7 @@ import numpy.typing as npt
 import procgen
 from procgen.levels import Entity, Level
 from procgen.quests.naming import Namer
-from procgen.solver import bfs_distances, walkable_mask
+from procgen.solver import bfs_distances, locks, open_with, walkable_mask
 
 Cell = tuple[int, int]  # (y, x)
 MOVES: dict[str, Cell] = {"up": (-1, 0), "down": (1, 0), "left": (0, -1), "right": (0, 1)}
@@ -260,10 +260,8 @@ def route(game: Game, goal: Cell) -> list[str]:
     A bump (an enemy or a person in the way) does not move the hero, so callers that want to
     arrive take the first move and ask again: the demo's autopilot and the tests do.
     """
-    passable = game.walkable.copy()
-    for door in game.level.of_kind("door"):
-        if door.key is not None and door.id not in game.opened and door.key not in game.held:
-            passable[door.y, door.x] = False
+    opened = {d.key for d in game.level.of_kind("door") if d.id in game.opened and d.key}
+    passable = open_with(game.walkable, locks(game.level), game.held | opened)
     for exit_ in game.level.of_kind("exit"):
         if (exit_.y, exit_.x) != goal:
             passable[exit_.y, exit_.x] = False

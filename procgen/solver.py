@@ -11,7 +11,7 @@ needs several searches and a pure-Python BFS would eat the whole time budget of 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,6 +85,23 @@ def walkable_mask(level: Level) -> Mask:
     return mask
 
 
+Locks = dict[tuple[int, int], str]  # (y, x) of a locked door -> the key that opens it
+
+
+def locks(level: Level) -> Locks:
+    """Every door that has a key, by its tile."""
+    return {(d.y, d.x): d.key for d in level.of_kind("door") if d.key is not None}
+
+
+def open_with(passable: Mask, locked: Locks, keys: Collection[str]) -> Mask:
+    """``passable`` with every locked door whose key is not among ``keys`` shut."""
+    out = passable.copy()
+    for (y, x), key in locked.items():
+        if key not in keys:
+            out[y, x] = False
+    return out
+
+
 @dataclass(frozen=True)
 class Solution:
     """What the player can reach: ``distances`` from spawn with every obtainable door open."""
@@ -112,15 +129,11 @@ def solve(level: Level) -> Solution:
         must = tuple(e.id for e in level.entities if e.kind in MUST_REACH)
         return Solution(nowhere, frozenset(), must)
     spawn = spawns[0]
-    locked = {(d.y, d.x): d.key for d in level.of_kind("door") if d.key is not None}
+    locked = locks(level)
     key_at = {k.id: (k.y, k.x) for k in level.of_kind("key")}
     held: set[str] = set()
     while True:
-        open_now = passable.copy()
-        for (y, x), key in locked.items():
-            if key not in held:
-                open_now[y, x] = False
-        distances = bfs_distances(open_now, [(spawn.y, spawn.x)])
+        distances = bfs_distances(open_with(passable, locked, held), [(spawn.y, spawn.x)])
         found = {k for k, (y, x) in key_at.items() if k not in held and distances[y, x] >= 0}
         if not found:
             break

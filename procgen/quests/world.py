@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from procgen.levels import Level
-from procgen.solver import Distances, Mask, bfs_distances, walkable_mask
+from procgen.solver import Distances, Mask, bfs_distances, locks, open_with, walkable_mask
 
 Cell = tuple[int, int]  # (y, x)
 
@@ -88,7 +88,7 @@ class World:
         self.walked = 0
         self.kills = 0
         self._walkable: Mask = walkable_mask(level)
-        self._locks = {(d.y, d.x): d.key for d in level.of_kind("door") if d.key is not None}
+        self._locks = locks(level)
         self._fields: dict[tuple[Cell, frozenset[str]], Distances] = {}
 
     def copy(self) -> World:
@@ -129,10 +129,7 @@ class World:
         """Steps from ``source`` to every tile with the doors open right now; -1 unreachable."""
         state = (source, self.open_keys())
         if state not in self._fields:
-            passable = self._walkable.copy()
-            for (y, x), key in self._locks.items():
-                if key not in state[1]:
-                    passable[y, x] = False
+            passable = open_with(self._walkable, self._locks, state[1])
             self._fields[state] = bfs_distances(passable, [source])
         return self._fields[state]
 
