@@ -24,7 +24,6 @@ Everything follows from the level, the quest and the moves, so a replay is exact
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +31,7 @@ import numpy.typing as npt
 import procgen
 from procgen.levels import Entity, Level
 from procgen.quests.naming import Namer
+from procgen.quests.world import Objective
 from procgen.solver import bfs_distances, locks, open_with, walkable_mask
 
 Cell = tuple[int, int]  # (y, x)
@@ -67,7 +67,7 @@ class Game:
         self.spawn: Cell = (spawn.y, spawn.x)
         self.position = self.spawn
         self.hit_points = self.hero.stats["hp"]
-        self.objectives: list[dict[str, Any]] = self.quest.to_dict()["objectives"]
+        self.objectives: tuple[Objective, ...] = self.quest.skeleton.objectives
         self.walkable = walkable_mask(self.level)
         self.hazard: npt.NDArray[np.bool_] = self.level.tileset.mask_lut("hazard")[self.level.grid]
         self._entities = {entity.id: entity for entity in self.level.entities}
@@ -88,8 +88,8 @@ class Game:
     # -- what is where ------------------------------------------------------------------------
 
     @property
-    def current(self) -> dict[str, Any] | None:
-        """The objective being worked on, as in the quest document; None once all are done."""
+    def current(self) -> Objective | None:
+        """The objective being worked on; None once all are done."""
         return self.objectives[self.objective] if self.objective < len(self.objectives) else None
 
     @property
@@ -178,8 +178,8 @@ class Game:
         """Do what standing here does for the current objective, and move past every objective
         that is done."""
         while (current := self.current) is not None:
-            action, targets = current["action"], set(current["targets"])
-            destination, recipient = current.get("destination"), current.get("recipient")
+            action, targets = current.action, set(current.targets)
+            destination, recipient = current.destination, current.recipient
             if action in ("goto", "talk"):
                 self.handled |= {t for t in targets if self._near(t)}
             elif action == "deliver" and targets <= self.held and self._near(recipient):
@@ -239,7 +239,7 @@ def _quest_goal(game: Game) -> Cell | None:
     if current is None:
         exit_ = game.level.of_kind("exit")[0]
         return exit_.y, exit_.x
-    action, targets = current["action"], list(current["targets"])
+    action, targets = current.action, current.targets
     if action in ("kill", "gather", "goto", "talk"):
         done = {"kill": game.defeated, "gather": game.taken}.get(action, game.handled)
         return game.where(next(t for t in targets if t not in done))
@@ -249,7 +249,8 @@ def _quest_goal(game: Game) -> Cell | None:
         waiting = [t for t in targets if t not in game.following and t not in game.handled]
         if waiting:
             return game.where(waiting[0])
-    return game.where(current.get("recipient") or current.get("destination") or "")
+    last = current.recipient or current.destination
+    return game.where(last) if last is not None else None
 
 
 def route(game: Game, goal: Cell) -> list[str]:

@@ -111,10 +111,10 @@ def objective_text(game: Game) -> str:
     if current is None:
         return "quest done: find the exit"
     names = game.names
-    targets = ", ".join(names.get(t, t) for t in current["targets"])
-    extra = current.get("recipient") or current.get("destination")
+    targets = ", ".join(names.get(t, t) for t in current.targets)
+    extra = current.recipient or current.destination
     to = f" -> {names.get(extra, extra)}" if extra else ""
-    return f"{current['action']} {targets}{to} ({game.objective + 1}/{len(game.objectives)})"
+    return f"{current.action} {targets}{to} ({game.objective + 1}/{len(game.objectives)})"
 
 
 def run(
