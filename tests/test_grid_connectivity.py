@@ -35,6 +35,26 @@ class TestRejoin:
         ]
         assert not _rejoin(grid(rows, "."), grid(rows, "?"), grid(rows, "x")).any()
 
+    def test_pieces_that_can_only_join_each_other_are_left_alone(self) -> None:
+        """Two pieces walled off from the largest could join each other through a new solid
+        cell; that join would not connect them to the largest, so nothing is reopened."""
+        rows = [
+            "#########",
+            "#..#.x.##",
+            "#..######",
+        ]
+        assert not _rejoin(grid(rows, "."), grid(rows, "?"), grid(rows, "x")).any()
+
+    def test_every_stray_piece_joins_the_largest(self) -> None:
+        """Pieces on both sides of the largest each join it through their own cheapest cut."""
+        rows = [
+            "###########",
+            "#.x...x..x.",
+            "###########",
+        ]
+        reopen = _rejoin(grid(rows, "."), grid(rows, "?"), grid(rows, "x"))
+        assert np.argwhere(reopen).tolist() == [[1, 2], [1, 6], [1, 9]]
+
     def test_open_masked_cells_keep_pieces_together(self) -> None:
         """Pieces still linked through masked cells (?) are not cut: nothing to reopen."""
         rows = [

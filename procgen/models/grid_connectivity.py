@@ -111,55 +111,68 @@ def _holding(walkable: Mask, masked: Mask) -> Mask:
 def _rejoin(walkable: Mask, masked: Mask, new_solid: Mask) -> Mask:
     """The cells of ``new_solid`` to re-open so every walkable cell shares one open region.
 
-    Pieces join the one with the most walkable cells, largest first, each along the cheapest
-    path through open cells and ``new_solid``. Pieces walled off before this step (a caller's
-    locked template can do that) have no such path and are left alone.
+    The pieces (open regions holding walkable cells) are joined by a minimum spanning tree of
+    the cheapest paths between them, found as in Mehlhorn's Steiner-tree approximation (1988):
+    one search from every piece at once gives each cell its nearest piece, and each step
+    between two pieces' cells offers a path joining them. One search per grid and step, where
+    joining the pieces one by one to the largest took one each. Only the tree that reaches the
+    largest piece is kept: pieces walled off before this step (a caller's locked template can
+    do that) have no path to it and are left alone.
     """
     labels, count = ndimage.label(walkable | masked)
     sizes = np.bincount(labels[walkable], minlength=count + 1)
     sizes[0] = 0
-    pieces = [int(p) for p in np.argsort(-sizes, kind="stable") if sizes[p] > 0]
     reopen = np.zeros_like(walkable)
-    if len(pieces) < 2:
+    if np.count_nonzero(sizes) < 2:
         return reopen
-    main = labels == pieces[0]
-    graph = _join_graph(walkable | masked | new_solid, np.where(new_solid, 1.0, OPEN_COST))
-    for piece in pieces[1:]:
-        region = labels == piece
-        if (region & main).any():
-            continue  # joined to the main piece by an earlier path
-        path = _cheapest_path(graph, region, main)
-        reopen |= path & new_solid
-        main |= region | path
-    return reopen
-
-
-def _join_graph(passable: Mask, cost: npt.NDArray[np.float64]) -> csr_array:
-    """4-neighbour steps over ``passable``, entering a cell costing ``cost`` there: built once
-    per grid and step, since building it cost as much as the searches over it."""
-    height, width = passable.shape
+    in_piece = (sizes > 0)[labels]
+    passable = walkable | masked | new_solid
     a, b = grid_edges(passable)
+    cost = np.where(new_solid, 1.0, OPEN_COST).ravel()
     sources, targets = np.concatenate([a, b]), np.concatenate([b, a])
-    return csr_array(
-        (cost.ravel()[targets], (sources, targets)), shape=(height * width, height * width)
+    graph = csr_array((cost[targets], (sources, targets)), shape=(cost.size, cost.size))
+    distance, previous, nearest = dijkstra(
+        graph, indices=np.flatnonzero(in_piece), min_only=True, return_predecessors=True
     )
+    owner = np.where(nearest >= 0, labels.ravel()[np.maximum(nearest, 0)], 0)  # 0: unreached
+    links = (owner[a] != owner[b]) & (owner[a] > 0) & (owner[b] > 0)
+    a, b = a[links], b[links]
+    order = np.lexsort((b, a, distance[a] + distance[b]))  # cheapest first, ties by position
+    pieces = _Forest(count + 1)
+    tree: list[tuple[int, int]] = []
+    for u, v in zip(a[order].tolist(), b[order].tolist(), strict=True):
+        if pieces.union(int(owner[u]), int(owner[v])):
+            tree.append((u, v))
+    main = pieces.find(int(np.argmax(sizes)))
+    path = np.zeros(cost.size, dtype=bool)
+    for u, v in tree:
+        if pieces.find(int(owner[u])) != main:
+            continue
+        for end in (u, v):
+            node = end  # back along the search's tree to the piece it came from
+            while node >= 0 and not path[node]:
+                path[node] = True
+                node = int(previous[node])
+    result: Mask = path.reshape(walkable.shape) & new_solid
+    return result
 
 
-def _cheapest_path(graph: csr_array, start: Mask, goal: Mask) -> Mask:
-    """Cells of the cheapest path in ``graph`` (a :func:`_join_graph`) from ``start`` into
-    ``goal``; no cells when there is none."""
-    height, width = start.shape
-    distance, previous, _ = dijkstra(
-        graph, indices=np.flatnonzero(start), min_only=True, return_predecessors=True
-    )
-    ends = np.flatnonzero(goal)
-    end = int(ends[np.argmin(distance[ends])])
-    path = np.zeros(height * width, dtype=bool)
-    if not np.isfinite(distance[end]):
-        return path.reshape(height, width)
-    flat_start = start.ravel()
-    node = end
-    while node >= 0 and not flat_start[node]:
-        path[node] = True
-        node = int(previous[node])
-    return path.reshape(height, width)
+class _Forest:
+    """Union-find over piece labels, for Kruskal's algorithm."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def union(self, first: int, second: int) -> bool:
+        """Join the trees of ``first`` and ``second``; False when they are one already."""
+        first, second = self.find(first), self.find(second)
+        if first == second:
+            return False
+        self.parent[max(first, second)] = min(first, second)
+        return True
