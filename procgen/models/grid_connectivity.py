@@ -122,9 +122,8 @@ def _rejoin(walkable: Mask, masked: Mask, new_solid: Mask) -> Mask:
     labels, count = ndimage.label(walkable | masked)
     sizes = np.bincount(labels[walkable], minlength=count + 1)
     sizes[0] = 0
-    reopen = np.zeros_like(walkable)
     if np.count_nonzero(sizes) < 2:
-        return reopen
+        return np.zeros_like(walkable)
     in_piece = (sizes > 0)[labels]
     passable = walkable | masked | new_solid
     a, b = grid_edges(passable)
