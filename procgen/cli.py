@@ -408,7 +408,8 @@ def _train_tiles(args: argparse.Namespace) -> int:
     size = report.path.stat().st_size / 1024
     print(
         f"trained on {report.levels} levels ({', '.join(report.styles)}) for {report.steps} "
-        f"steps in {report.seconds:.0f} s; final loss {loss}"
+        f"steps in {report.seconds:.0f} s; final loss {loss}; tile rates calibrated in "
+        f"{report.calibration_seconds:.0f} s"
     )
     print(f"wrote {report.path} ({size:.0f} KiB, {report.parameters:,} parameters)")
     return 0

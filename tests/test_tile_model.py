@@ -13,6 +13,7 @@ from independent_solver import playable
 import procgen
 from procgen.corpus import read_corpus
 from procgen.models import weights
+from procgen.models.calibration import tile_counts
 from procgen.models.grid_training import TrainSettings, train
 from procgen.models.tiles import (
     NEUTRAL_DIFFICULTY,
@@ -110,6 +111,30 @@ class TestConnectedStyles:
             assert connectivity(sample.grid, tiles.card.tileset) == 1.0
         loose = tiles.sample(style, 0.5, blank, range(12), constrained=False)
         assert all(sample.joined == 0 for sample in loose)
+
+
+class TestCalibration:
+    def test_training_ends_by_calibrating_the_sampler_to_the_corpus(
+        self, model: Path, corpus: Path
+    ) -> None:
+        """The card stores a log prior per tile, fitted so decoded levels use each tile about as
+        often as the corpus does; the same weights decode further from it without."""
+        tiles = TileModel(model)
+        style = tiles.card.styles[0]
+        assert set(tiles.symbol_bias[style]) == set(tiles.card.style_tiles[style])
+        target = tile_counts([lv.grid for lv in read_corpus(corpus).levels])
+
+        def error() -> float:
+            blank = np.zeros((9, 12), np.uint8)
+            made = tile_counts([s.grid for s in tiles.sample(style, 0.5, blank, range(500, 628))])
+            return sum(
+                abs(made.get(t, 0) / sum(made.values()) - n / sum(target.values()))
+                for t, n in target.items()
+            )
+
+        calibrated = error()
+        tiles.symbol_bias.clear()
+        assert calibrated < error()
 
 
 class TestDifficultyLabels:

@@ -26,9 +26,10 @@ from procgen.models.grid import GridModel
 from procgen.models.grid_connectivity import ConnectedDecoding
 
 DEFAULT_STEPS = 8
-#: Gumbel noise on the commit order. Low values commit the most confident (majority) tiles
-#: first and starve rare ones (water, lava): measured on the held-out corpus, 2.0 gave a cave
-#: KL2 of 0.31, 8.0 gave 0.05 at the same speed.
+#: Gumbel noise on the commit order. Low values commit the most confident (majority) symbols
+#: first and starve rare ones (water, lava): measured on the held-out corpus, before tile models
+#: were calibrated, 2.0 gave a cave KL2 of 0.31, 8.0 gave 0.05 at the same speed. Calibrated tile
+#: models decode at their own value (``tiles.CHOICE_TEMPERATURE``); sprites at this one.
 DEFAULT_CHOICE_TEMPERATURE = 8.0
 #: Below this many cells per call, decode on one thread. A second thread cannot pay for its
 #: hand-offs on a 16x16 sprite, and when another process holds a core it costs far more:
@@ -62,7 +63,7 @@ def decode(
     difficulty: torch.Tensor,
     locked: torch.Tensor,
     *,
-    allowed: torch.Tensor | None = None,
+    prior: torch.Tensor | None = None,
     connect: ConnectedDecoding | None = None,
     steps: int = DEFAULT_STEPS,
     temperature: float = 1.0,
@@ -71,7 +72,8 @@ def decode(
 ) -> torch.Tensor:
     """Fill every ``MASK`` cell of ``locked`` ([B, H, W] long) and return the full grids.
 
-    ``allowed`` ([B, vocab] bool) restricts each grid to the symbols its style ever used;
+    ``prior`` ([B, vocab] float) is added to the network's logits: ``-inf`` rules out a symbol
+    (one the grid's style never used), a finite value shifts it (a calibration);
     ``connect`` keeps some symbols connected (and counts the joins it made);
     ``generators`` holds one random generator per grid.
     """
@@ -81,7 +83,7 @@ def decode(
             style,
             difficulty,
             locked,
-            allowed=allowed,
+            prior=prior,
             connect=connect,
             steps=steps,
             temperature=temperature,
@@ -96,7 +98,7 @@ def _decode(
     difficulty: torch.Tensor,
     locked: torch.Tensor,
     *,
-    allowed: torch.Tensor | None,
+    prior: torch.Tensor | None,
     connect: ConnectedDecoding | None,
     steps: int,
     temperature: float,
@@ -121,7 +123,7 @@ def _decode(
         """The network's distribution over every unknown cell, and a symbol drawn from it."""
         logits = model(tokens, style, difficulty).permute(0, 2, 3, 1) / temperature
         return _draw(
-            logits, tokens=tokens, unknown=unknown, allowed=allowed, connect=connect, draw=draw
+            logits, tokens=tokens, unknown=unknown, prior=prior, connect=connect, draw=draw
         )
 
     for step in range(1, steps + 1):
@@ -156,14 +158,14 @@ def _draw(
     *,
     tokens: torch.Tensor,
     unknown: torch.Tensor,
-    allowed: torch.Tensor | None,
+    prior: torch.Tensor | None,
     connect: ConnectedDecoding | None,
     draw: torch.Tensor,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Each cell's probabilities over the symbols it may take, and a symbol drawn from them by
     inverse CDF with the uniforms ``draw`` ([B, H, W])."""
-    if allowed is not None:
-        logits = logits.masked_fill(~allowed[:, None, None, :], float("-inf"))
+    if prior is not None:
+        logits = logits + prior[:, None, None, :]
     if connect is not None:
         logits = connect.restrict(logits, tokens, unknown)
     probs = torch.softmax(logits.float(), dim=-1)

@@ -229,7 +229,7 @@ class SpriteModel(weights.TrainedGrid):
             torch.full((count,), self.roles.index(role), dtype=torch.long),
             torch.zeros(count),
             torch.full((count, SIZE, SIZE), mask_id, dtype=torch.long),
-            allowed=torch.tensor(weights.allowed_symbols(self.card, [role] * count)),
+            prior=torch.tensor([weights.symbol_prior(self.card, role)] * count),
             steps=DECODE_STEPS,
             generators=[torch.Generator().manual_seed(s % 2**63) for s in seeds],
         )

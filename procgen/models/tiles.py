@@ -21,10 +21,11 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -36,12 +37,15 @@ from procgen.models import weights
 from procgen.solver import Mask, largest_region, regions
 from procgen.tiles import Tileset
 
-if TYPE_CHECKING:
-    pass
-
 Grid = npt.NDArray[np.uint8]
 CONNECTIVITY_QUANTILE = 0.05
 DECODE_STEPS = 8
+#: Gumbel noise on the commit order (:mod:`procgen.models.grid_sampling`). Less noise commits the
+#: confident majority tiles first and starves rare ones, which the calibration now makes up for;
+#: more noise commits at random and leaves speckle. On the held-out corpus, calibrated, 2x2 KL over
+#: the corpus floor (cave, dungeon, overworld): 2.0 gave 1.97, 1.27, 1.41; 4.0 gave 1.40, 1.15,
+#: 1.46; 8.0 (the sprites' default) 1.62, 1.18, 1.66.
+CHOICE_TEMPERATURE = 4.0
 POCKET = 4  # walkable regions smaller than this are filled in by repair, not joined
 BATCH = 64  # grids decoded per forward pass
 NEUTRAL_DIFFICULTY = 0.5  # the label of an unlabelled copy, and the default knob
@@ -141,6 +145,7 @@ class TrainReport:
     seconds: float
     losses: list[float]
     parameters: int
+    calibration_seconds: float
 
 
 def train_tiles(
@@ -157,6 +162,7 @@ def train_tiles(
     batch_tiles: int | None = None,
 ) -> TrainReport:
     """Train a tile model on the levels in ``data`` and write it to ``out`` (.safetensors)."""
+    from procgen.models.calibration import calibrate
     from procgen.models.grid import GridConfig
     from procgen.models.grid_training import TILES_PER_BATCH, Example, TrainSettings, train
 
@@ -196,6 +202,10 @@ def train_tiles(
         final_loss=round(result.losses[-1], 4) if result.losses else None,
     )
     weights.save(out, result.model, model_card(corpus, config.to_dict(), training))
+    started = time.perf_counter()  # calibration decodes with the saved model, floors and all
+    training["symbol_bias"] = calibrate(TileModel(out), corpus, seed=seed)
+    weights.save(out, result.model, model_card(corpus, config.to_dict(), training))
+    calibration_seconds = time.perf_counter() - started
     checkpoint.unlink(missing_ok=True)
     return TrainReport(
         out,
@@ -205,6 +215,7 @@ def train_tiles(
         result.seconds,
         result.losses,
         result.model.parameter_count(),
+        calibration_seconds,
     )
 
 
@@ -235,6 +246,11 @@ class TileModel(weights.TrainedGrid):
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self.symbols = TileSymbols(self.card.tileset)
+        #: Per style, a log prior per tile character (:mod:`procgen.models.calibration`).
+        self.symbol_bias: dict[str, dict[str, float]] = {
+            str(style): {str(c): float(b) for c, b in biases.items()}
+            for style, biases in self.card.training.get("symbol_bias", {}).items()
+        }
 
     def sample(
         self,
@@ -262,7 +278,9 @@ class TileModel(weights.TrainedGrid):
         tokens = np.full(locked.shape, mask_id, dtype=np.int64)
         tokens[known] = self.symbols.encode(locked[known])
         style_ids = torch.full((count,), self.card.styles.index(style), dtype=torch.long)
-        allowed = torch.tensor(weights.allowed_symbols(self.card, [style] * count))
+        prior = torch.tensor(
+            [weights.symbol_prior(self.card, style, self.symbol_bias.get(style))] * count
+        )
         walkable = torch.from_numpy(self.card.tileset.mask_lut("walkable")[self.symbols.chars])
         samples: list[TileSample] = []
         for start in range(0, count, BATCH):
@@ -277,9 +295,10 @@ class TileModel(weights.TrainedGrid):
                 style_ids[: len(chunk)],
                 torch.full((len(chunk),), float(difficulty)),
                 torch.from_numpy(np.broadcast_to(tokens, (len(chunk), *tokens.shape)).copy()),
-                allowed=allowed[: len(chunk)],
+                prior=prior[: len(chunk)],
                 connect=connect,
                 steps=DECODE_STEPS,
+                choice_temperature=CHOICE_TEMPERATURE,
                 generators=[torch.Generator().manual_seed(s % 2**63) for s in chunk],
             )
             joined = connect.joined if connect is not None else [0] * len(chunk)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -181,10 +182,14 @@ def style_index(card: ModelCard, style: str) -> int:
     return card.styles.index(style)
 
 
-def allowed_symbols(card: ModelCard, styles: Sequence[str]) -> list[list[bool]]:
-    """Per requested style, which symbols (tileset order) the style may use."""
-    chars = list(card.tileset)
-    return [[c in card.style_tiles[s] for c in chars] for s in styles]
+def symbol_prior(
+    card: ModelCard, style: str, bias: Mapping[str, float] | None = None
+) -> list[float]:
+    """Per symbol (tileset order), the log prior a decoder adds for ``style``: ``-inf`` for a
+    tile the style never used, else its ``bias`` (by tile character, 0 where absent)."""
+    bias = bias or {}
+    used = card.style_tiles[style]
+    return [bias.get(c, 0.0) if c in used else -math.inf for c in card.tileset]
 
 
 TEXT_FORMAT = "procgen-text-model/1"
