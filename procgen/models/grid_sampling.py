@@ -168,7 +168,9 @@ def _draw(
         logits = logits + prior[:, None, None, :]
     if connect is not None:
         logits = connect.restrict(logits, tokens, unknown)
-    probs = torch.softmax(logits.float(), dim=-1)
+    # Over the channels of the network's own NCHW layout: a softmax over a short last dimension
+    # (a dozen symbols) ran ~15x slower, 0.7 ms a step at 64x64.
+    probs = torch.softmax(logits.float().permute(0, 3, 1, 2), dim=1).permute(0, 2, 3, 1)
     cumulative = probs.cumsum(dim=-1)
     # Scaled by the total so rounding never lands past the last possible symbol.
     return probs, (cumulative < draw[..., None] * cumulative[..., -1:]).sum(dim=-1)
