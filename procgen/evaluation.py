@@ -139,10 +139,11 @@ def table(reports: Sequence[Report]) -> str:
                 else f"{'-':>8}{'-':>7}{'-':>7}"
             )
             + f"{r.diversity['mean_pairwise']:>6.2f}{r.diversity['duplicates']:>6.1%}"
-            + (
-                f"{r.pipeline['playable']:>6.0%}{r.pipeline['repaired']:>7.1%}"
-                if r.pipeline
-                else f"{'-':>6}{'-':>7}"
-            )
+            + _share(r.pipeline.get("playable"), 6, ".0%")
+            + _share(r.pipeline.get("repaired"), 7, ".1%")
         )
     return "\n".join(lines)
+
+
+def _share(value: float | None, width: int, spec: str) -> str:
+    return f"{'-' if value is None else format(value, spec):>{width}}"
