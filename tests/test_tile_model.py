@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -255,6 +256,18 @@ class TestLoadingWeightsSafely:
         save_file({"w": torch.zeros(3)}, str(foreign))
         with pytest.raises(procgen.AssetFormatError, match="not a procgen grid model"):
             procgen.level(seed=1, model=foreign)
+
+    @pytest.mark.parametrize("stored", [[1, 2], {"rooms": {"W": "high"}}, {"rooms": {"W": 1e999}}])
+    def test_a_damaged_calibration_is_a_clear_error(
+        self, model: Path, tmp_path: Path, stored: object
+    ) -> None:
+        """A card whose tile calibration is not finite numbers per tile is refused on load."""
+        network, card = weights.load(model)
+        damaged = tmp_path / "damaged.safetensors"
+        training = {**card.training, "symbol_bias": stored}
+        weights.save(damaged, network, replace(card, training=training))
+        with pytest.raises(procgen.AssetFormatError, match="damaged tile calibration"):
+            procgen.level(seed=1, model=damaged)
 
     def test_missing_weights_file_is_a_clear_error(self, tmp_path: Path) -> None:
         """A path to nothing is an AssetFormatError, not a FileNotFoundError."""

@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,9 +43,9 @@ CONNECTIVITY_QUANTILE = 0.05
 DECODE_STEPS = 8
 #: Gumbel noise on the commit order (:mod:`procgen.models.grid_sampling`). Less noise commits the
 #: confident majority tiles first and starves rare ones, which the calibration now makes up for;
-#: more noise commits at random and leaves speckle. On the held-out corpus, calibrated, 2x2 KL over
-#: the corpus floor (cave, dungeon, overworld): 2.0 gave 1.97, 1.27, 1.41; 4.0 gave 1.40, 1.15,
-#: 1.46; 8.0 (the sprites' default) 1.62, 1.18, 1.66.
+#: more noise commits at random and leaves speckle. On the held-out corpus, calibrated, one
+#: sampling seed, 2x2 KL over the corpus floor (cave, dungeon, overworld): 2.0 gave 1.97, 1.27,
+#: 1.41; 4.0 gave 1.40, 1.15, 1.46; 8.0 (the sprites' default) 1.62, 1.18, 1.66.
 CHOICE_TEMPERATURE = 4.0
 POCKET = 4  # walkable regions smaller than this are filled in by repair, not joined
 BATCH = 64  # grids decoded per forward pass
@@ -247,10 +248,7 @@ class TileModel(weights.TrainedGrid):
         super().__init__(path)
         self.symbols = TileSymbols(self.card.tileset)
         #: Per style, a log prior per tile character (:mod:`procgen.models.calibration`).
-        self.symbol_bias: dict[str, dict[str, float]] = {
-            str(style): {str(c): float(b) for c, b in biases.items()}
-            for style, biases in self.card.training.get("symbol_bias", {}).items()
-        }
+        self.symbol_bias = _symbol_bias(self.card.training.get("symbol_bias", {}), path)
 
     def sample(
         self,
@@ -356,6 +354,21 @@ class TileModel(weights.TrainedGrid):
         template[paths & free] = floor_tile
         template[ring] = 0
         return self.sample(style, difficulty, template, [seed])[0].grid
+
+
+def _symbol_bias(stored: Any, path: Path) -> dict[str, dict[str, float]]:
+    """A card's calibration, checked: a damaged one is a clear error, not NaN logits."""
+    damaged = AssetFormatError(f"{path}: damaged tile calibration in the model card")
+    try:
+        bias = {
+            str(style): {str(tile): float(b) for tile, b in tiles.items()}
+            for style, tiles in stored.items()
+        }
+    except (AttributeError, TypeError, ValueError):
+        raise damaged from None
+    if not all(math.isfinite(b) for tiles in bias.values() for b in tiles.values()):
+        raise damaged
+    return bias
 
 
 def _surrounding_solid(grid: Grid, pocket: Mask, solid: Mask) -> int:
