@@ -45,7 +45,8 @@ DECODE_STEPS = 8
 #: confident majority tiles first and starves rare ones, which the calibration now makes up for;
 #: more noise commits at random and leaves speckle. On the held-out corpus, calibrated, one
 #: sampling seed, 2x2 KL over the corpus floor (cave, dungeon, overworld): 2.0 gave 1.97, 1.27,
-#: 1.41; 4.0 gave 1.40, 1.15, 1.46; 8.0 (the sprites' default) 1.62, 1.18, 1.66.
+#: 1.41; 4.0 gave 1.40, 1.15, 1.46; 8.0 (the sprites' default) 1.62, 1.18, 1.66. A card's
+#: calibration is fitted at this value: change it, and weights need calibrating again.
 CHOICE_TEMPERATURE = 4.0
 POCKET = 4  # walkable regions smaller than this are filled in by repair, not joined
 BATCH = 64  # grids decoded per forward pass
