@@ -26,6 +26,8 @@ import numpy as np
 import numpy.typing as npt
 
 from procgen.corpus import Corpus
+from procgen.evaluation import shapes_for
+from procgen.metrics import pattern_counts
 
 if TYPE_CHECKING:
     from procgen.models.tiles import TileSample
@@ -54,9 +56,8 @@ class Sampler(Protocol):
 
 
 def tile_counts(grids: Sequence[Grid]) -> dict[str, int]:
-    """How many cells of ``grids`` hold each tile."""
-    counts = np.bincount(np.concatenate([g.ravel() for g in grids]), minlength=128)
-    return {chr(code): int(counts[code]) for code in np.flatnonzero(counts)}
+    """How many cells of ``grids`` hold each tile: the 1x1 tile patterns, by character."""
+    return {pattern.decode("ascii"): n for pattern, n in pattern_counts(grids, k=1).items()}
 
 
 def calibrate(model: Sampler, corpus: Corpus, *, seed: int = 0) -> dict[str, dict[str, float]]:
@@ -69,7 +70,7 @@ def calibrate(model: Sampler, corpus: Corpus, *, seed: int = 0) -> dict[str, dic
         target = tile_counts(grids)
         cells = sum(target.values())
         offsets = dict.fromkeys(target, 0.0)
-        shapes = Counter(grids[i % len(grids)].shape for i in range(SAMPLES))
+        shapes = Counter(shapes_for(grids, SAMPLES))
         for round_ in range(ROUNDS):
             model.symbol_bias[style] = offsets
             made = []
