@@ -22,7 +22,10 @@ from procgen.models.vocabulary import SLOT
 from procgen.prose import ProseModel
 
 ATTEMPTS = 128  # samples before giving up
-BATCH = 4  # samples decoded together per try
+#: Samples decoded together per try. Sample n always has seed n, so this changes only speed: 61%
+#: of samples are kept, and over 90 backstories two at a time took a median 22.9 ms against
+#: 24.7 for one and 28.6 for four (each extra row costs at every step until the first is kept).
+BATCH = 2
 MAX_SENTENCES = 3
 SLOTS = ("name", "place")  # the placeholders a backstory may use
 #: Words that name a role in prose; a boss may be called by any of its titles.

@@ -11,11 +11,13 @@ import yaml
 from PIL import Image
 
 import procgen
-from procgen.backstory import names_role
+from procgen import backstory as backstory_module
+from procgen.backstory import names_role, template
 from procgen.cli import main
 from procgen.errors import ExportError, InvalidParameterError, UnknownNameError
 from procgen.models.sprites import sprite_model
 from procgen.names import name_model
+from procgen.prose import prose_model
 from procgen.schemas import validator
 from procgen.sprites import components, mirror_iou
 from procgen.sprites.paperdoll import ROLES
@@ -55,6 +57,17 @@ class TestCharacter:
             assert hero.name in hero.backstory
             assert names_role(hero.backstory, hero.role)
             assert "{" not in hero.backstory
+
+    def test_backstory_samples_decoded_together_change_only_the_speed(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Sample n always has seed n, so the first acceptable backstory is kept whatever the
+        batch (18 requests: at 61% of samples kept, some take more than one)."""
+        requests = [(ROLES[n % len(ROLES)], n) for n in range(18)]
+        shipped = [template(prose_model(), role, seed) for role, seed in requests]
+        for batch in (1, 4):
+            monkeypatch.setattr(backstory_module, "BATCH", batch)
+            assert [template(prose_model(), role, seed) for role, seed in requests] == shipped
 
     def test_sprites_are_characters_not_copies(self, cast: list[procgen.Character]) -> None:
         """Sprites are never training copies, and are mostly one symmetric silhouette."""

@@ -21,10 +21,18 @@ from procgen.prose import (
     read_backstories,
     read_quest_prose,
 )
+from procgen.quests import text as text_module
 from procgen.quests.api import CastEntry
 from procgen.quests.grammar import MOTIVATIONS
 from procgen.quests.structure import completable, questline_completable
-from procgen.quests.text import acceptable, fill, required_slots, slots_consistent
+from procgen.quests.text import (
+    DRAFTS,
+    acceptable,
+    fill,
+    required_slots,
+    slots_consistent,
+    write_quest_text,
+)
 from procgen.schemas import check
 
 GENERATORS = ("dungeon", "cave", "overworld")
@@ -199,6 +207,18 @@ class TestProseRules:
         made = quests()[0]
         assert acceptable("The Long Road", "title", made.skeleton)
         assert not acceptable("The road is long. Walk it.", "title", made.skeleton)
+
+    def test_drafts_decoded_together_change_only_the_speed(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Draft n of a part has its own seed, so the first acceptable one is kept however
+        many are decoded per round."""
+        skeletons = [q.skeleton for q in quests()[:12]]
+        shipped = [write_quest_text(prose_model(), s) for s in skeletons]
+        assert any(text.drafts["offer"] > 1 for text in shipped), "no offer was redrafted"
+        for drafts in (1, 4):
+            monkeypatch.setattr(text_module, "DRAFTS", dict.fromkeys(DRAFTS, drafts))
+            assert [write_quest_text(prose_model(), s) for s in skeletons] == shipped
 
 
 class TestCommandLine:

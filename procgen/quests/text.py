@@ -12,9 +12,11 @@ plan's actions, with placeholders as single symbols. A draft is kept only when i
 - a title is a few words without a full stop; the lines are whole sentences (one to five for an
   offer, one to three otherwise) that fit the schema once filled.
 
-All four parts are drafted together in one batch, and only the parts still missing are drafted
-again, with fresh seeds derived from the quest's. Filling is exact (each placeholder is one
-symbol); a value that starts a sentence is capitalised, and in a title every major word is.
+All four parts are drafted together in one batch (:data:`DRAFTS` of each), and only the parts
+still missing are drafted again. Draft n of a part draws from a seed derived from the quest's,
+the part and n, so the draft kept is the first acceptable one in that order however many are
+decoded at once. Filling is exact (each placeholder is one symbol); a value that starts a
+sentence is capitalised, and in a title every major word is.
 """
 
 from __future__ import annotations
@@ -30,9 +32,15 @@ from procgen.models.vocabulary import SLOT
 from procgen.prose import QUEST_PARTS, ProseModel, quest_conditions
 from procgen.quests.structure import QuestSkeleton
 
-ATTEMPTS = 48  # drafts per part before giving up
+ROUNDS = 24  # rounds of drafting before giving up (48 offer drafts)
 TEMPERATURE = 1.0
-BATCH = 4  # drafts per part decoded together per round
+#: Drafts per part decoded together in a round; only speed depends on it (see above).
+#: Over 200 quests the first title, progress and complete line drafted were always kept, and an
+#: offer (which must name everything its plan is about) 54% of the time, 81% within two drafts.
+#: A draft's row costs about 40 us at each decoding step beside the ~290 us of the step itself.
+#: Over 150 quests, prose took a median 47.5, 45.7, 53.1 and 56.4 ms with 1, 2, 3 and 4 offer
+#: drafts per round (means 70.1, 56.5, 59.4 and 60.8).
+DRAFTS = {"title": 1, "offer": 2, "progress": 1, "complete": 1}
 SENTENCES = {"offer": (1, 5), "progress": (1, 3), "complete": (1, 3)}
 TITLE_WORDS = 10
 MAX_TITLE = 80  # the schema's limits once filled
@@ -120,15 +128,17 @@ def write_quest_text(writer: ProseModel, skeleton: QuestSkeleton) -> QuestText:
     """The four parts of ``skeleton``'s prose, deterministic in its seed."""
     drafted = dict.fromkeys(QUEST_PARTS, 0)
     kept: dict[str, str] = {}
-    for round_ in range(ATTEMPTS // BATCH):
+    for _ in range(ROUNDS):
         missing = [part for part in QUEST_PARTS if part not in kept]
         if not missing:
             break
-        rows = [(part, i) for part in missing for i in range(BATCH)]
+        # (part, draft number): each draft has a seed of its own, so the draft kept (the first
+        # acceptable one) does not depend on how many are decoded per round.
+        rows = [(part, drafted[part] + i) for part in missing for i in range(DRAFTS[part])]
         conditions = [
             quest_conditions(part, skeleton.motivation, skeleton.actions) for part, _ in rows
         ]
-        seeds = [_seed(skeleton.seed, QUEST_PARTS.index(part), round_, i) for part, i in rows]
+        seeds = [_seed(skeleton.seed, QUEST_PARTS.index(part), n) for part, n in rows]
         parts = [part for part, _ in rows]
 
         def accept(row: int, draft: str, parts: list[str] = parts) -> bool:
@@ -152,7 +162,7 @@ def write_quest_text(writer: ProseModel, skeleton: QuestSkeleton) -> QuestText:
     if missing:
         raise GenerationError(
             f"no acceptable {' or '.join(missing)} for a {skeleton.motivation} quest "
-            f"({'+'.join(skeleton.actions)}) in {ATTEMPTS} drafts"
+            f"({'+'.join(skeleton.actions)}) in {ROUNDS} rounds of drafts"
         )
     slots = skeleton.slots
     return QuestText(
@@ -165,5 +175,5 @@ def write_quest_text(writer: ProseModel, skeleton: QuestSkeleton) -> QuestText:
     )
 
 
-def _seed(seed: int, part: int, round_: int, row: int) -> int:
-    return int(np.random.SeedSequence([seed, part, round_, row]).generate_state(1, np.uint64)[0])
+def _seed(seed: int, part: int, draft: int) -> int:
+    return int(np.random.SeedSequence([seed, part, draft]).generate_state(1, np.uint64)[0])
