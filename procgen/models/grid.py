@@ -48,6 +48,28 @@ class GridConfig:
         return asdict(self)
 
 
+def gelu(x: torch.Tensor) -> torch.Tensor:
+    """GELU; a channels-last feature map goes through its NHWC view, which is contiguous.
+
+    The convolutions hand their maps on in channels-last order, where PyTorch's GELU took a
+    scalar path at twice the time of its vectorised one (0.59 against 0.29 ms on a 64x64x16x16
+    map), and GELU runs ten times per forward pass: a pass over 64 maps of 32x32 takes 0.86x
+    the time, a 64x64 level's 0.91x. The two paths can differ in the last bit, which changed
+    none of 51 levels compared byte for byte.
+    """
+    channels_last = x.dim() == 4 and x.is_contiguous(memory_format=torch.channels_last)
+    if channels_last and not x.is_contiguous():
+        return F.gelu(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+    return F.gelu(x)
+
+
+class GELU(nn.Module):
+    """:func:`gelu` as a layer, for ``nn.Sequential``."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return gelu(x)
+
+
 class Condition(nn.Module):
     """Style and difficulty -> one conditioning vector."""
 
@@ -58,7 +80,7 @@ class Condition(nn.Module):
 
     def forward(self, style: torch.Tensor, difficulty: torch.Tensor) -> torch.Tensor:
         # style: [B] long, difficulty: [B] float in [0, 1]
-        condition: torch.Tensor = F.gelu(self.style(style) + self.difficulty(difficulty[:, None]))
+        condition: torch.Tensor = gelu(self.style(style) + self.difficulty(difficulty[:, None]))
         return condition
 
 
@@ -75,7 +97,7 @@ class TrunkBlock(nn.Module):
     def forward(self, x: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:
         scale, shift = self.film(condition)[:, :, None, None].chunk(2, dim=1)
         h = self.norm(x) * (1 + scale) + shift
-        h = self.conv(F.gelu(h))
+        h = self.conv(gelu(h))
         out: torch.Tensor = x + h + self.context(h.mean(dim=(2, 3)))[:, :, None, None]
         return out
 
@@ -96,9 +118,9 @@ class GridModel(nn.Module):
         )
         self.up = nn.ConvTranspose2d(trunk, stem, 2, stride=2)
         self.head = nn.Sequential(
-            nn.GELU(),
+            GELU(),
             nn.Conv2d(2 * stem, stem, 3, padding=1),
-            nn.GELU(),
+            GELU(),
             nn.Conv2d(stem, config.vocab_size, 1),
         )
 
@@ -110,7 +132,7 @@ class GridModel(nn.Module):
         x = self.embed(tokens).permute(0, 3, 1, 2)
         skip = self.stem(x)
         # Odd sizes: pad to even for the 2x2 stride, crop back after upsampling.
-        h = F.pad(F.gelu(skip), (0, width % 2, 0, height % 2))
+        h = F.pad(gelu(skip), (0, width % 2, 0, height % 2))
         h = self.down(h)
         condition = self.condition(style, difficulty)
         for block in self.trunk:
