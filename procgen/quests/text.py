@@ -32,7 +32,7 @@ from procgen.models.vocabulary import SLOT
 from procgen.prose import QUEST_PARTS, ProseModel, quest_conditions
 from procgen.quests.structure import QuestSkeleton
 
-ROUNDS = 24  # rounds of drafting before giving up (48 offer drafts)
+ATTEMPTS = 48  # drafts of a part before giving up
 TEMPERATURE = 1.0
 #: Drafts per part decoded together in a round; only speed depends on it (see above).
 #: Over 200 quests the first title, progress and complete line drafted were always kept, and an
@@ -128,13 +128,14 @@ def write_quest_text(writer: ProseModel, skeleton: QuestSkeleton) -> QuestText:
     """The four parts of ``skeleton``'s prose, deterministic in its seed."""
     drafted = dict.fromkeys(QUEST_PARTS, 0)
     kept: dict[str, str] = {}
-    for _ in range(ROUNDS):
-        missing = [part for part in QUEST_PARTS if part not in kept]
-        if not missing:
-            break
+    while missing := [p for p in QUEST_PARTS if p not in kept and drafted[p] < ATTEMPTS]:
         # (part, draft number): each draft has a seed of its own, so the draft kept (the first
-        # acceptable one) does not depend on how many are decoded per round.
-        rows = [(part, drafted[part] + i) for part in missing for i in range(DRAFTS[part])]
+        # acceptable one of the first ATTEMPTS) does not depend on how many are decoded at once.
+        rows = [
+            (part, drafted[part] + i)
+            for part in missing
+            for i in range(min(DRAFTS[part], ATTEMPTS - drafted[part]))
+        ]
         conditions = [
             quest_conditions(part, skeleton.motivation, skeleton.actions) for part, _ in rows
         ]
@@ -162,7 +163,7 @@ def write_quest_text(writer: ProseModel, skeleton: QuestSkeleton) -> QuestText:
     if missing:
         raise GenerationError(
             f"no acceptable {' or '.join(missing)} for a {skeleton.motivation} quest "
-            f"({'+'.join(skeleton.actions)}) in {ROUNDS} rounds of drafts"
+            f"({'+'.join(skeleton.actions)}) in {ATTEMPTS} drafts"
         )
     slots = skeleton.slots
     return QuestText(
