@@ -69,28 +69,24 @@ class TextSampler:
         try:
             embed = tensors["embed.weight"]
             channels = embed.shape[1]
-            self.root_channels = np.float32(np.sqrt(channels))
             self.norm_eps = np.float32(EPS * channels)
             self.embed = _centre(embed)
             self.position = _centre(tensors["position.weight"])
             self.layers = [self._arrange(tensors, f"blocks.{i}.", n_head) for i in range(n_layer)]
             self.unembed, self.unembed_bias = _fold(
-                tensors["norm.weight"] * self.root_channels, tensors["norm.bias"], embed.T, None
+                tensors["norm.weight"], tensors["norm.bias"], embed.T, None
             )  # the tied output layer, after the final norm
         except KeyError as error:
             raise AssetFormatError(f"text model weights lack {error.args[0]}") from None
         self.n_head = n_head
 
-    def _arrange(self, tensors: Mapping[str, Array], prefix: str, n_head: int) -> dict[str, Array]:
+    @staticmethod
+    def _arrange(tensors: Mapping[str, Array], prefix: str, n_head: int) -> dict[str, Array]:
         def get(name: str) -> Array:
             return tensors[prefix + name]
 
-        def norm_scale(name: str) -> Array:
-            scale: Array = get(name) * self.root_channels
-            return scale
-
         qkv, qkv_bias = _fold(
-            norm_scale("norm1.weight"),
+            get("norm1.weight"),
             get("norm1.bias"),
             get("attention.qkv.weight").T,
             get("attention.qkv.bias"),
@@ -100,10 +96,7 @@ class TextSampler:
         qkv[:, :channels] *= scale
         qkv_bias[:channels] *= scale
         up, up_bias = _fold(
-            norm_scale("norm2.weight"),
-            get("norm2.bias"),
-            get("mlp.up.weight").T,
-            get("mlp.up.bias"),
+            get("norm2.weight"), get("norm2.bias"), get("mlp.up.weight").T, get("mlp.up.bias")
         )
         return {
             "qkv": qkv,
@@ -192,8 +185,10 @@ class TextSampler:
 
 
 def _fold(scale: Array, shift: Array, weight: Array, bias: Array | None) -> tuple[Array, Array]:
-    """A layer norm's affine step folded into the linear layer ``weight`` [in, out] after it."""
-    folded = np.ascontiguousarray(scale[:, None] * weight, dtype=np.float32)
+    """A layer norm folded into the linear layer ``weight`` [in, out] after it: its affine step,
+    and the ``sqrt(C)`` that :meth:`TextSampler._standardise` leaves out."""
+    root_channels = np.float32(np.sqrt(scale.shape[0]))
+    folded = np.ascontiguousarray((scale * root_channels)[:, None] * weight, dtype=np.float32)
     offset = shift @ weight + (0 if bias is None else bias)
     return folded, np.asarray(offset, dtype=np.float32)
 
