@@ -124,14 +124,13 @@ def baselines(
     return rows
 
 
-def corpus_repairs(model: Path, style: str, training: Sequence[np.ndarray]) -> float:
+def corpus_repairs(model: TileModel, style: str, training: Sequence[np.ndarray]) -> float:
     """Share of the training levels less connected than the model's floor for their style: what
     a generator indistinguishable from its corpus would have repaired. The floor is the 5th
     percentile of the training levels' connectivity, so for a style whose levels are not all one
     region this is about 5% by construction."""
-    tiles = TileModel(model)
-    floor = tiles.connectivity_floor(style)
-    return float(np.mean([connectivity(g, tiles.card.tileset) < floor for g in training]))
+    floor = model.connectivity_floor(style)
+    return float(np.mean([connectivity(g, model.card.tileset) < floor for g in training]))
 
 
 def section(
@@ -149,13 +148,14 @@ def section(
         for report in evaluate_model(model, held_out, training, seed=seed * SEED_STRIDE):
             by_style[report.style].append(report)
     reports: list[Report] = []
+    tiles = TileModel(model)
     for style, runs in by_style.items():
         learned = pooled(runs)
         reference = [lv.grid for lv in held_out.levels if lv.style == style]
         train = [lv.grid for lv in training.levels if lv.style == style]
         count = runs[0].samples
         rows = baselines(style, reference, train, count, classical=classical, seeds=seeds)
-        rows[-1].pipeline = {"repaired": corpus_repairs(model, style, train)}
+        rows[-1].pipeline = {"repaired": corpus_repairs(tiles, style, train)}
         reports += [learned, *rows]
     print(table(reports))
     verdicts(reports)
