@@ -9,12 +9,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from independent_solver import playable
 
 import procgen
 from procgen.corpus import read_corpus
 from procgen.models import weights
 from procgen.models.calibration import tile_counts
+from procgen.models.grid_sampling import FirstPasses
 from procgen.models.grid_training import TrainSettings, train
 from procgen.models.tiles import (
     NEUTRAL_DIFFICULTY,
@@ -112,6 +114,34 @@ class TestConnectedStyles:
             assert connectivity(sample.grid, tiles.card.tileset) == 1.0
         loose = tiles.sample(style, 0.5, blank, range(12), constrained=False)
         assert all(sample.joined == 0 for sample in loose)
+
+
+class TestDecoding:
+    def test_a_grid_is_the_same_whether_the_first_pass_was_kept_or_not(self, model: Path) -> None:
+        """Grids of one request share their first pass, which the model keeps for the next
+        request like it; neither changes a grid: it depends on its seed alone."""
+        blank = np.zeros((14, 20), np.uint8)
+        fresh = TileModel(model)
+        style = fresh.card.styles[0]
+        alone = [fresh.sample(style, 0.5, blank, [seed])[0].grid for seed in range(4)]
+        assert len(fresh.first_passes.kept) == 1
+        together = TileModel(model).sample(style, 0.5, blank, range(4))
+        for grid, sample in zip(alone, together, strict=True):
+            assert np.array_equal(grid, sample.grid)
+
+    def test_kept_passes_are_reused_and_the_least_recent_goes_first(self) -> None:
+        """A request like a kept one costs no pass; beyond its size the oldest is dropped."""
+        calls: list[int] = []
+
+        def network(tokens: torch.Tensor, style: torch.Tensor, _: torch.Tensor) -> torch.Tensor:
+            calls.append(int(style))
+            return tokens.float()
+
+        kept = FirstPasses(size=2)
+        blank, half = torch.zeros((1, 4, 4), dtype=torch.long), torch.tensor([0.5])
+        for style in (0, 1, 0, 2, 0, 1):
+            kept.logits(network, blank, torch.tensor([style]), half)  # type: ignore[arg-type]
+        assert calls == [0, 1, 2, 1]  # 0 was kept throughout; 1, the oldest when 2 came, was not
 
 
 class TestCalibration:

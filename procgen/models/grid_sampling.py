@@ -9,6 +9,12 @@ which is all inpainting needs. Confidence gets Gumbel noise that fades over the 
 Each grid draws its randomness from its own ``torch.Generator``, so a grid depends on its seed,
 not on the other grids decoded beside it.
 
+The first step sees the same input for every grid of a request (all masked, or the same locked
+cells), so one grid's pass serves the whole batch. A model loaded from a file never changes, so
+its :class:`FirstPasses` can keep that pass for the next request like it: the first of a level's
+eight passes is then free. The pass is always computed for a single grid, so a grid gets the same
+bits whether it was kept or not.
+
 A :class:`~procgen.models.grid_connectivity.ConnectedDecoding` passed as ``connect`` keeps the
 cells of some symbols in one 4-connected region: it rules symbols out before each draw, masks
 again the commits that would cut, and may ask for one last pass over the cells it had to join.
@@ -17,6 +23,7 @@ again the commits that would cut, and may ask for one last pass over the cells i
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -35,6 +42,38 @@ DEFAULT_CHOICE_TEMPERATURE = 8.0
 #: hand-offs on a 16x16 sprite, and when another process holds a core it costs far more:
 #: one sprite took 13 ms on one thread against 27-85 ms on two (bench: character_speed.py).
 SMALL_WORK = 1024
+
+
+class FirstPasses:
+    """The first-step logits of a fixed model's recent requests, by input (least recent out).
+
+    Only for a model whose weights will not change: a kept pass is not recomputed. The thread
+    count is part of the key, as a pass on two threads may differ from one on one in the last bit.
+    """
+
+    def __init__(self, size: int = 8) -> None:  # a 128x128 map over 20 symbols: 1.3 MB a pass
+        self.size = size
+        self.kept: OrderedDict[tuple[object, ...], torch.Tensor] = OrderedDict()
+
+    def logits(
+        self, model: GridModel, tokens: torch.Tensor, style: torch.Tensor, difficulty: torch.Tensor
+    ) -> torch.Tensor:
+        """``model``'s logits for one grid ([1, ...] inputs), kept or computed now."""
+        key = (
+            tokens.numpy().tobytes(),
+            tuple(tokens.shape),
+            int(style),
+            float(difficulty),
+            torch.get_num_threads(),
+        )
+        logits = self.kept.pop(key, None)
+        if logits is None:
+            logits = model(tokens, style, difficulty)
+        if self.size:
+            self.kept[key] = logits  # now the most recent
+            if len(self.kept) > self.size:
+                self.kept.popitem(last=False)
+        return logits
 
 
 @contextmanager
@@ -65,6 +104,7 @@ def decode(
     *,
     prior: torch.Tensor | None = None,
     connect: ConnectedDecoding | None = None,
+    first_passes: FirstPasses | None = None,
     steps: int = DEFAULT_STEPS,
     temperature: float = 1.0,
     choice_temperature: float = DEFAULT_CHOICE_TEMPERATURE,
@@ -75,6 +115,7 @@ def decode(
     ``prior`` ([B, vocab] float) is added to the network's logits: ``-inf`` rules out a symbol
     (one the grid's style never used), a finite value shifts it (a calibration);
     ``connect`` keeps some symbols connected (and counts the joins it made);
+    ``first_passes`` keeps the first step's pass for later calls (only for a fixed model);
     ``generators`` holds one random generator per grid.
     """
     with _threads(locked.numel()):
@@ -85,6 +126,7 @@ def decode(
             locked,
             prior=prior,
             connect=connect,
+            first_passes=first_passes,
             steps=steps,
             temperature=temperature,
             choice_temperature=choice_temperature,
@@ -100,6 +142,7 @@ def _decode(
     *,
     prior: torch.Tensor | None,
     connect: ConnectedDecoding | None,
+    first_passes: FirstPasses | None,
     steps: int,
     temperature: float,
     choice_temperature: float,
@@ -118,10 +161,17 @@ def _decode(
     ).clamp(1e-12, 1 - 1e-12)
 
     def propose(
-        tokens: torch.Tensor, unknown: torch.Tensor, draw: torch.Tensor
+        tokens: torch.Tensor, unknown: torch.Tensor, draw: torch.Tensor, first: bool = False
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """The network's distribution over every unknown cell, and a symbol drawn from it."""
-        logits = model(tokens, style, difficulty).permute(0, 2, 3, 1) / temperature
+        if first and _alike(tokens, style, difficulty):  # one grid's pass serves them all
+            logits = (FirstPasses(0) if first_passes is None else first_passes).logits(
+                model, tokens[:1], style[:1], difficulty[:1]
+            )
+            logits = logits.expand(tokens.shape[0], -1, -1, -1)
+        else:
+            logits = model(tokens, style, difficulty)
+        logits = logits.permute(0, 2, 3, 1) / temperature
         return _draw(
             logits, tokens=tokens, unknown=unknown, prior=prior, connect=connect, draw=draw
         )
@@ -129,7 +179,7 @@ def _decode(
     for step in range(1, steps + 1):
         if not unknown.any():
             break
-        probs, sampled = propose(tokens, unknown, uniforms[step - 1, :, 0])
+        probs, sampled = propose(tokens, unknown, uniforms[step - 1, :, 0], first=step == 1)
         order_noise = uniforms[step - 1, :, 1]
         confidence = torch.log(probs.gather(-1, sampled[..., None]).squeeze(-1).clamp_min(1e-12))
         fade = choice_temperature * (1 - step / steps)
@@ -151,6 +201,11 @@ def _decode(
         _, sampled = propose(tokens, unknown, uniforms[steps, :, 0])
         tokens = torch.where(unknown, sampled, tokens)
     return tokens
+
+
+def _alike(*batches: torch.Tensor) -> bool:
+    """Whether every grid of the batch has the same inputs as the first."""
+    return all(bool((batch == batch[:1]).all()) for batch in batches)
 
 
 def _draw(

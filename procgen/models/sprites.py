@@ -230,6 +230,7 @@ class SpriteModel(weights.TrainedGrid):
             torch.zeros(count),
             torch.full((count, SIZE, SIZE), mask_id, dtype=torch.long),
             prior=torch.tensor([weights.symbol_prior(self.card, role)] * count),
+            first_passes=self.first_passes,
             steps=DECODE_STEPS,
             generators=[torch.Generator().manual_seed(s % 2**63) for s in seeds],
         )

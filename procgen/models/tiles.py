@@ -296,6 +296,7 @@ class TileModel(weights.TrainedGrid):
                 torch.from_numpy(np.broadcast_to(tokens, (len(chunk), *tokens.shape)).copy()),
                 prior=prior[: len(chunk)],
                 connect=connect,
+                first_passes=self.first_passes,
                 steps=DECODE_STEPS,
                 choice_temperature=CHOICE_TEMPERATURE,
                 generators=[torch.Generator().manual_seed(s % 2**63) for s in chunk],

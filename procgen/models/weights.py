@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import torch
 
     from procgen.models.grid import GridConfig, GridModel
+    from procgen.models.grid_sampling import FirstPasses
     from procgen.models.text import TextModel
 
 FORMAT = "procgen-grid-model/1"
@@ -160,6 +161,13 @@ class TrainedGrid:
     def network(self) -> GridModel:
         model, _ = load(self.path)
         return model
+
+    @cached_property
+    def first_passes(self) -> FirstPasses:
+        """The network's first decoding step for recent requests: its weights never change."""
+        from procgen.models.grid_sampling import FirstPasses
+
+        return FirstPasses()
 
     @cached_property
     def sha256(self) -> str:
