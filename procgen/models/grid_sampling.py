@@ -69,10 +69,9 @@ class FirstPasses:
         logits = self.kept.pop(key, None)
         if logits is None:
             logits = model(tokens, style, difficulty)
-        if self.size:
-            self.kept[key] = logits  # now the most recent
-            if len(self.kept) > self.size:
-                self.kept.popitem(last=False)
+        self.kept[key] = logits  # now the most recent
+        if len(self.kept) > self.size:
+            self.kept.popitem(last=False)
         return logits
 
 
@@ -165,9 +164,8 @@ def _decode(
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """The network's distribution over every unknown cell, and a symbol drawn from it."""
         if first and _alike(tokens, style, difficulty):  # one grid's pass serves them all
-            logits = (FirstPasses(0) if first_passes is None else first_passes).logits(
-                model, tokens[:1], style[:1], difficulty[:1]
-            )
+            one = (tokens[:1], style[:1], difficulty[:1])
+            logits = model(*one) if first_passes is None else first_passes.logits(model, *one)
             logits = logits.expand(tokens.shape[0], -1, -1, -1)
         else:
             logits = model(tokens, style, difficulty)
