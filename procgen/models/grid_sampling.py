@@ -51,7 +51,9 @@ class FirstPasses:
     count is part of the key, as a pass on two threads may differ from one on one in the last bit.
     """
 
-    def __init__(self, size: int = 8) -> None:  # a 128x128 map over 20 symbols: 1.3 MB a pass
+    def __init__(self, size: int = 16) -> None:
+        # Room for every role of the sprite model (9), whose characters come in any order, or
+        # a game's few level requests; a 128x128 map over 20 symbols takes 1.3 MB a pass.
         self.size = size
         self.kept: OrderedDict[tuple[object, ...], torch.Tensor] = OrderedDict()
 
