@@ -14,7 +14,7 @@ from procgen import generators
 from procgen.corpus import read_corpus
 from procgen.data import CORPUS, HELDOUT, TILE_WEIGHTS
 from procgen.models import weights
-from procgen.models.tiles import corpus_digest
+from procgen.models.tiles import TileModel, connectivity, corpus_digest
 
 
 class TestShippedWeights:
@@ -103,3 +103,30 @@ class TestShippedModelBehaviour:
         for row, template in zip(made.tiles, locked, strict=True):
             assert all(t == "?" or c == t for c, t in zip(row, template, strict=True))
         assert playable(made.to_dict())
+
+
+class TestRepair:
+    def test_broken_drafts_are_joined_the_same_together_or_one_by_one(self) -> None:
+        """A cave less connected than its style's training levels is joined up to the floor,
+        locked cells untouched, and repairing a batch gives each draft what it gets alone."""
+        model = TileModel(TILE_WEIGHTS)
+        tileset, floor = model.card.tileset, model.connectivity_floor("cave")
+        locked = np.zeros((24, 24), np.uint8)
+        locked[0, :] = ord("#")  # the caller's wall along the top
+        drafts = [s.grid for s in model.sample("cave", 0.5, locked, range(40))]
+        broken = [grid for grid in drafts if connectivity(grid, tileset) < floor]
+        assert len(broken) >= 2, "the shipped caves should need repair now and then"
+
+        together = model.repair(broken, locked, "cave", 0.5, range(len(broken)))
+        alone = [model.repair([g], locked, "cave", 0.5, [n])[0] for n, g in enumerate(broken)]
+        for joined, single in zip(together, alone, strict=True):
+            assert joined is not None and single is not None
+            assert np.array_equal(joined, single)
+            assert connectivity(joined, tileset) >= floor
+            assert (joined[0] == ord("#")).all()
+
+    def test_a_draft_of_one_region_has_nothing_to_repair(self) -> None:
+        model = TileModel(TILE_WEIGHTS)
+        room = np.full((10, 10), ord("#"), np.uint8)
+        room[1:-1, 1:-1] = ord(".")
+        assert model.repair([room], np.zeros_like(room), "cave", 0.5, [0]) == [None]

@@ -52,47 +52,59 @@ class LearnedTileGenerator:
     def generate_batch(
         self, request: LevelRequest, rngs: Sequence[np.random.Generator]
     ) -> list[Draft | None]:
-        """One draft per random stream, decoded together; None for a draft beyond repair."""
+        """One draft per random stream, decoded together; None for a draft beyond repair.
+
+        A draft less connected than its style's training levels is repaired, up to
+        :data:`MAX_REPAIRS` times; each round repairs every such draft of the batch together.
+        ``joined`` (cells decoding forced walkable to keep a draft connected) is recorded
+        beside the repairs: both are corrections of what the network chose.
+        """
         shape = (request.height, request.width)
         locked = request.locked if request.locked is not None else np.zeros(shape, np.uint8)
         seeds = [int(rng.integers(2**62)) for rng in rngs]
         samples = self.model.sample(request.style, request.difficulty, locked, seeds)
-        return [
-            self._finish(sample.grid, locked, request, seed, sample.joined)
-            for sample, seed in zip(samples, seeds, strict=True)
-        ]
-
-    def _finish(
-        self, grid: np.ndarray, locked: np.ndarray, request: LevelRequest, seed: int, joined: int
-    ) -> Draft | None:
-        """Repair a draft that is less connected than its style's training levels, or give up.
-
-        ``joined`` (cells decoding forced walkable to keep the draft connected) is recorded
-        beside the repairs: both are corrections of what the network chose.
-        """
+        grids = [sample.grid for sample in samples]
         tileset = self.model.card.tileset
         floor = self.model.connectivity_floor(request.style)
-        repairs = 0
-        while connectivity(grid, tileset) < floor and repairs < MAX_REPAIRS:
-            repairs += 1
-            repaired = self.model.repair(
-                grid, locked, request.style, request.difficulty, seed + repairs
-            )
-            if repaired is None:
+        repairs = [0] * len(grids)
+        broken = {i for i, grid in enumerate(grids) if connectivity(grid, tileset) < floor}
+        retry = sorted(broken)
+        for attempt in range(1, MAX_REPAIRS + 1):
+            if not retry:
                 break
-            grid = repaired
-        if connectivity(grid, tileset) < floor:
-            return None
-        return Draft(
-            grid,
-            tileset,
-            params={"decode_steps": DECODE_STEPS},
-            provenance={
-                "weights": {"name": self.model.path.name, "sha256": self.model.sha256},
-                "repairs": repairs,
-                "joined": joined,
-            },
-        )
+            repaired = self.model.repair(
+                [grids[i] for i in retry],
+                locked,
+                request.style,
+                request.difficulty,
+                [seeds[i] + attempt for i in retry],
+            )
+            for i, grid in zip(retry, repaired, strict=True):
+                repairs[i] = attempt
+                if grid is not None:
+                    grids[i] = grid
+                    if connectivity(grid, tileset) >= floor:
+                        broken.discard(i)
+            retry = [
+                i
+                for i, grid in zip(retry, repaired, strict=True)
+                if grid is not None and i in broken
+            ]
+        return [
+            None
+            if i in broken
+            else Draft(
+                grid,
+                tileset,
+                params={"decode_steps": DECODE_STEPS},
+                provenance={
+                    "weights": {"name": self.model.path.name, "sha256": self.model.sha256},
+                    "repairs": repairs[i],
+                    "joined": sample.joined,
+                },
+            )
+            for i, (grid, sample) in enumerate(zip(grids, samples, strict=True))
+        ]
 
 
 @cache

@@ -262,6 +262,7 @@ class TileModel(weights.TrainedGrid):
     ) -> list[TileSample]:
         """One grid per seed, each filling the cells of ``locked`` that hold 0 (unknown).
 
+        ``locked`` is one [H, W] template for every seed, or [len(seeds), H, W], one each.
         Grids decode together, up to :data:`BATCH` per forward pass, each from its own seed.
         A style whose connectivity floor is 1.0 decodes under the connectivity constraint unless
         ``constrained`` is False (which shows what the network does alone).
@@ -276,6 +277,7 @@ class TileModel(weights.TrainedGrid):
         known = locked != 0
         tokens = np.full(locked.shape, mask_id, dtype=np.int64)
         tokens[known] = self.symbols.encode(locked[known])
+        tokens = np.broadcast_to(tokens, (count, *locked.shape[-2:]))
         style_ids = torch.full((count,), self.card.styles.index(style), dtype=torch.long)
         prior = torch.tensor(
             [weights.symbol_prior(self.card, style, self.symbol_bias.get(style))] * count
@@ -293,7 +295,7 @@ class TileModel(weights.TrainedGrid):
                 self.network,
                 style_ids[: len(chunk)],
                 torch.full((len(chunk),), float(difficulty)),
-                torch.from_numpy(np.broadcast_to(tokens, (len(chunk), *tokens.shape)).copy()),
+                torch.from_numpy(tokens[start : start + len(chunk)].copy()),
                 prior=prior[: len(chunk)],
                 connect=connect,
                 first_passes=self.first_passes,
@@ -313,9 +315,14 @@ class TileModel(weights.TrainedGrid):
         return float(floors.get(style, 0.0))
 
     def repair(
-        self, grid: Grid, locked: Grid, style: str, difficulty: float, seed: int
-    ) -> Grid | None:
-        """Make a draft as connected as its style's training levels; None if nothing to do.
+        self,
+        grids: Sequence[Grid],
+        locked: Grid,
+        style: str,
+        difficulty: float,
+        seeds: Sequence[int],
+    ) -> list[Grid | None]:
+        """Make drafts as connected as their style's training levels; None where nothing joins.
 
         Walkable pockets smaller than :data:`POCKET` tiles are filled with the solid tile most
         common around them (a stray floor tile in a wall is noise, not a place). Every larger
@@ -324,7 +331,26 @@ class TileModel(weights.TrainedGrid):
         ring of solid cells around the paths is re-inpainted in one decoding pass. That pass can
         only add walkable tiles beside the paths, so it never undoes a join. Cells the caller
         locked (non-zero in ``locked``) never change.
+
+        The drafts re-inpaint together, one seed each: a batch of 1 would pay a whole decode
+        per draft, and repairs were 40% of the time of a batch of caves that way.
         """
+        templates = {
+            i: template
+            for i, grid in enumerate(grids)
+            if (template := self._repair_template(grid, locked, style)) is not None
+        }
+        repaired: list[Grid | None] = [None] * len(grids)
+        if templates:
+            stacked = np.stack(list(templates.values()))
+            samples = self.sample(style, difficulty, stacked, [seeds[i] for i in templates])
+            for i, sample in zip(templates, samples, strict=True):
+                repaired[i] = sample.grid
+        return repaired
+
+    def _repair_template(self, grid: Grid, locked: Grid, style: str) -> Grid | None:
+        """``grid`` with pockets filled, join paths cut and their ring unknown (0) for
+        :meth:`repair` to re-inpaint; None if it is one walkable region already."""
         tileset = self.card.tileset
         walkable: Mask = tileset.mask_lut("walkable")[grid]
         labels, count = regions(walkable)
@@ -355,7 +381,7 @@ class TileModel(weights.TrainedGrid):
         ring = ndimage.binary_dilation(paths) & ~paths & ~walkable & free
         template[paths & free] = floor_tile
         template[ring] = 0
-        return self.sample(style, difficulty, template, [seed])[0].grid
+        return template
 
 
 def _symbol_bias(stored: Any, path: Path) -> dict[str, dict[str, float]]:
