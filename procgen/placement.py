@@ -66,6 +66,7 @@ def populate(
         door_tiles=door_tiles,
         spawn=spawn,
         exit_=exit_,
+        from_spawn=from_spawn,
         wanted=round(2 * difficulty),
         rng=rng,
         taken=taken,
@@ -96,6 +97,7 @@ def _lock_doors(
     door_tiles: Mask,
     spawn: Cell,
     exit_: Cell,
+    from_spawn: npt.NDArray[np.int32],
     wanted: int,
     rng: np.random.Generator,
     taken: Mask,
@@ -103,7 +105,6 @@ def _lock_doors(
     """Lock up to ``wanted`` chokepoint doors on the way to the exit, keys placed before them."""
     if wanted <= 0 or not door_tiles.any():
         return []
-    from_spawn = bfs_distances(region, [spawn])
     from_exit = bfs_distances(region, [exit_])
     total = from_spawn[exit_]
     on_path = door_tiles & (from_spawn + from_exit == total) & (from_spawn > 0)
