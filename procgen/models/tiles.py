@@ -331,7 +331,8 @@ class TileModel(weights.TrainedGrid):
         difficulty: float,
         seeds: Sequence[int],
     ) -> list[Grid | None]:
-        """Make drafts as connected as their style's training levels; None where nothing joins.
+        """Make drafts as connected as their style's training levels; None for a draft that is
+        one walkable region already.
 
         Walkable pockets smaller than :data:`POCKET` tiles are filled with the solid tile most
         common around them (a stray floor tile in a wall is noise, not a place). Every larger
@@ -358,8 +359,8 @@ class TileModel(weights.TrainedGrid):
         return repaired
 
     def _repair_template(self, grid: Grid, locked: Grid, style: str) -> Grid | None:
-        """``grid`` with pockets filled, join paths cut and their ring unknown (0) for
-        :meth:`repair` to re-inpaint; None if it is one walkable region already."""
+        """``grid`` with its pockets filled, its join paths carved and their ring unknown (0),
+        for :meth:`repair` to re-inpaint; None if it is one walkable region already."""
         tileset = self.card.tileset
         walkable: Mask = tileset.mask_lut("walkable")[grid]
         labels, count = regions(walkable)
